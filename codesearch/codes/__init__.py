@@ -1,0 +1,25 @@
+"""The coding core: constant-weight codes, their scores and bounds, generators and presets.
+
+numpy / scipy / networkx only: this package never imports torch or optuna.
+"""
+
+from ._code import ConstantWeightCode
+from ._metrics import code_metrics, column_relations, distance_spectrum, pairs_at_min_distance, sort_key
+from ._presets import PRESETS, Preset, StageSpec, get_preset
+from ._scheme import Scheme, SchemeCode, parse_code_id
+
+__all__ = [
+    "ConstantWeightCode",
+    "PRESETS",
+    "Preset",
+    "Scheme",
+    "SchemeCode",
+    "StageSpec",
+    "code_metrics",
+    "column_relations",
+    "distance_spectrum",
+    "get_preset",
+    "pairs_at_min_distance",
+    "parse_code_id",
+    "sort_key",
+]

@@ -154,7 +154,14 @@ def read_scheme(path) -> Scheme:
 
 
 def write_text_atomic(path, text: str, *, force: bool = False) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
+
+    FileExistsError when ``path`` exists and ``force`` is false; nothing is left half-written."""
+    return write_bytes_atomic(path, text.encode("utf-8"), force=force)
+
+
+def write_bytes_atomic(path, data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     FileExistsError when ``path`` exists and ``force`` is false; nothing is left half-written."""
     path = Path(path)
@@ -163,8 +170,8 @@ def write_text_atomic(path, text: str, *, force: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -1,0 +1,72 @@
+"""CLI plumbing shared by every command: the command ABC, error reporting, rich consoles."""
+
+from __future__ import annotations
+
+import abc
+import argparse
+import json
+import sys
+from typing import ClassVar
+
+from rich.console import Console
+
+# Progress, logs and human output go to stderr; --json output alone goes to stdout.
+err_console = Console(stderr=True, highlight=False)
+out_console = Console(highlight=False)
+
+
+class UsageError(Exception):
+    """Bad input: printed as one line on stderr, exit code 2."""
+
+
+class CommandError(Exception):
+    """A command that could not complete: one line on stderr, exit code 1."""
+
+
+class _BaseCommand(abc.ABC):
+    """One sub-command. ``name``/``help`` label it; ``add_arguments`` declares flags; ``run`` does it."""
+
+    name: ClassVar[str]
+    help: ClassVar[str]
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:  # noqa: B027 - optional hook
+        pass
+
+    @abc.abstractmethod
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def print_json(obj) -> None:
+    """Machine-readable output, alone on stdout."""
+    sys.stdout.write(json.dumps(obj, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {v}")
+    return v
+
+
+def nonneg_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {v}")
+    return v
+
+
+def positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not v > 0 or v != v or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text}")
+    return v

@@ -1,0 +1,434 @@
+"""Commands of the coding core: generate, score, show, export, bounds. No torch, no optuna here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from contextlib import contextmanager
+from fractions import Fraction
+from math import comb
+from pathlib import Path
+
+from ._base import (
+    CommandError,
+    UsageError,
+    _BaseCommand,
+    err_console,
+    nonneg_int,
+    out_console,
+    positive_float,
+    positive_int,
+    print_json,
+)
+
+MAX_AUTO_SUBNNS = 64  # the largest N `generate --ratio` tries when choosing N itself
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def parse_ratio(text: str) -> Fraction:
+    """``"1/4"``, ``"0.25"`` and ``"8/32"`` all give ``Fraction(1, 4)``; UsageError otherwise."""
+    try:
+        r = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise UsageError(f"--ratio must be a fraction such as 1/4 or 0.25, not {text!r}") from None
+    if not 0 < r < 1:
+        raise UsageError(f"--ratio must lie strictly between 0 and 1, not {text}")
+    return r
+
+
+@contextmanager
+def progress_display(description: str):
+    """A transient rich progress bar on stderr; yields a ``progress(fraction, message)`` callback.
+
+    The bar only appears when the work lasts longer than a second."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    start = time.monotonic()
+    bar = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.fields[msg]}"), TimeElapsedColumn(), console=err_console, transient=True,
+    )
+    task = bar.add_task(description, total=1.0, msg="")
+    state = {"started": False}
+
+    def update(fraction: float, message: str = "") -> None:
+        if not state["started"] and time.monotonic() - start > 1.0:
+            bar.start()
+            state["started"] = True
+        bar.update(task, completed=max(0.0, min(1.0, float(fraction))), msg=message)
+
+    try:
+        yield update
+    finally:
+        if state["started"]:
+            bar.stop()
+
+
+def _read(path: str):
+    from ..io import SchemeFileError, read_scheme
+
+    try:
+        return read_scheme(path)
+    except SchemeFileError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _write_or_print(text: str, out: str | None, force: bool) -> None:
+    from ..io import write_text_atomic
+
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_text_atomic(out, text, force=force)
+    except FileExistsError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _check_out(out: str | None, force: bool) -> None:
+    """Fail before any work when --out exists and --force is absent."""
+    if out is not None and Path(out).exists() and not force:
+        raise UsageError(f"{out} exists; pass --force to overwrite it")
+
+
+# -- generate --------------------------------------------------------------------------------------
+def _run_generator(method, classes, n, w, seed, min_distance, time_limit, progress):
+    from ..codes._generator import GenerateRequest, GenerationError, generate
+
+    req = GenerateRequest(classes, n, w, seed=seed, min_distance=min_distance, time_limit=time_limit)
+    try:
+        return generate(method, req, progress)
+    except GenerationError as exc:
+        raise CommandError(str(exc)) from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def choose_subnns(classes: int, r: Fraction, min_distance: int, method: str, seed: int, time_limit: float,
+                  progress) -> tuple[object, list[str]]:
+    """Smallest N (a multiple of r's denominator) with C(N, w) >= K where a code at d >= min_distance
+    is found. Returns the generator result and the reasons each smaller N was skipped."""
+    from ..codes._bounds import max_distance_bound
+    from ..codes._generator import GenerateRequest, GenerationError, generate
+
+    reasons: list[str] = []
+    m = 1
+    while r.denominator * m <= MAX_AUTO_SUBNNS:
+        n, w = r.denominator * m, r.numerator * m
+        m += 1
+        if comb(n, w) < classes:
+            reasons.append(f"N={n}, w={w}: only C({n},{w})={comb(n, w)} words < {classes} classes")
+            continue
+        bound = max_distance_bound(classes, n, w)
+        if bound < min_distance:
+            reasons.append(f"N={n}, w={w}: the Johnson/LP bound allows d <= {bound} < {min_distance}")
+            continue
+        req = GenerateRequest(classes, n, w, seed=seed, min_distance=min_distance, time_limit=time_limit)
+        try:
+            return generate(method, req, progress), reasons
+        except GenerationError as exc:
+            reasons.append(f"N={n}, w={w}: {method} found no code with d >= {min_distance} ({exc})")
+    raise UsageError(
+        f"no N <= {MAX_AUTO_SUBNNS} with ratio {r} gives {classes} codewords at distance >= {min_distance}; "
+        "pass --subnns or a lower --min-distance"
+    )
+
+
+def _summary_table(scheme, title: str):
+    from rich.table import Table
+
+    from ..codes import code_metrics
+
+    t = Table(title=title, title_justify="left")
+    for col in ("code", "K", "N", "w", "d", "bound d", "pairs at d", "LP min pairs", "columns", "spread", "method"):
+        t.add_column(col, justify="right" if col not in ("code", "method") else "left")
+    for c in scheme.codes:
+        m = code_metrics(c.code)
+        cs = m["column_sums"]
+        lp = m["lp_min_pairs_at_min_distance"]
+        t.add_row(c.id, str(c.code.size), str(c.code.n), str(c.code.w), str(m["min_distance"]),
+                  str(m["max_distance_bound"]), str(m["pairs_at_min_distance"]), "-" if lp is None else str(lp),
+                  f"{min(cs)}..{max(cs)}", str(m["column_spread"]), c.method)
+    return t
+
+
+class GenerateCommand(_BaseCommand):
+    name = "generate"
+    help = "Generate a coding scheme (one code, or a whole network's codes with --preset)."
+
+    def add_arguments(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("--classes", "-K", type=positive_int, help="number of classes K (codewords)")
+        g = p.add_mutually_exclusive_group()
+        g.add_argument("--ratio", help="fraction of active subNNs r = w/N: 1/4, 0.25 and 8/32 are the same")
+        g.add_argument("--active", "-w", type=positive_int, help="active subNNs per class w (needs --subnns)")
+        p.add_argument("--subnns", "-N", type=positive_int, help="number of subNNs N (default: chosen from --ratio)")
+        p.add_argument("--preset", help="build the whole-network scheme of a preset (cifar10, cifar100, imagenet, proxy-*)")
+        p.add_argument("--method", default="auto", help="generator: auto (default), algebraic, anneal, exact, lexicode, random")
+        p.add_argument("--seed", type=nonneg_int, default=0, help="random seed (default 0)")
+        p.add_argument("--min-distance", type=positive_int, help="required minimum Hamming distance")
+        p.add_argument("--time-limit", type=positive_float, default=60.0, help="seconds per code (default 60)")
+        p.add_argument("--out", "-o", help="write the scheme JSON to this file")
+        p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+        p.add_argument("--json", action="store_true", help="print the scheme JSON on stdout")
+
+    def run(self, args: argparse.Namespace) -> int:
+        from ..codes import Scheme, SchemeCode, get_preset
+        from ..codes._generator import generator_names
+        from ..io import dumps_scheme
+
+        if args.method not in generator_names():
+            raise UsageError(f"unknown method {args.method!r}; choose one of: {', '.join(generator_names())}")
+        _check_out(args.out, args.force)
+        notes: list[str] = []
+        if args.preset is not None:
+            if args.ratio or args.active or args.subnns:
+                raise UsageError("--preset fixes the codes; do not combine it with --ratio, --active or --subnns")
+            try:
+                preset = get_preset(args.preset)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            classes = args.classes or preset.num_classes
+            codes = []
+            for w, n in preset.code_shapes:
+                with progress_display(f"{w}/{n}") as prog:
+                    res = _run_generator(args.method, classes, n, w, args.seed, args.min_distance,
+                                         args.time_limit, prog)
+                codes.append(SchemeCode(res.code, res.method, res.seed, res.params))
+            scheme = Scheme(classes, tuple(codes), blocks=tuple(preset.blocks), preset=preset.name)
+        else:
+            if args.classes is None:
+                raise UsageError("--classes is required (or use --preset)")
+            if args.ratio is None and args.active is None:
+                raise UsageError("give --ratio (e.g. 1/4) or --active with --subnns")
+            if args.classes < 2:
+                raise UsageError(f"--classes must be at least 2, not {args.classes}")
+            if args.active is not None:
+                if args.subnns is None:
+                    raise UsageError("--active needs --subnns")
+                n, w = args.subnns, args.active
+            elif args.subnns is not None:
+                r = parse_ratio(args.ratio)
+                if (r * args.subnns).denominator != 1:
+                    raise UsageError(f"ratio {args.ratio} is not representable with N={args.subnns} subNNs "
+                                     f"(r*N = {float(r * args.subnns):g} is not a whole number)")
+                n, w = args.subnns, int(r * args.subnns)
+            else:
+                n = w = None
+            if n is not None:
+                if not 0 < w < n:
+                    raise UsageError(f"the number of active subNNs must satisfy 0 < w < N, not w={w}, N={n}")
+                with progress_display(f"{w}/{n}") as prog:
+                    res = _run_generator(args.method, args.classes, n, w, args.seed, args.min_distance,
+                                         args.time_limit, prog)
+            else:
+                r = parse_ratio(args.ratio)
+                md = args.min_distance if args.min_distance is not None else 4
+                with progress_display(f"ratio {r}") as prog:
+                    res, reasons = choose_subnns(args.classes, r, md, args.method, args.seed, args.time_limit, prog)
+                notes.extend(reasons)
+                notes.append(f"chose N={res.code.n}, w={res.code.w}: the smallest multiple of {r.denominator} "
+                             f"with C(N,w) >= {args.classes} and a code at d >= {md}")
+            scheme = Scheme(args.classes, (SchemeCode(res.code, res.method, res.seed, res.params),))
+        text = dumps_scheme(scheme)
+        for note in notes:
+            err_console.print(note, markup=False)
+        if args.json:
+            sys.stdout.write(text)
+        else:
+            out_console.print(_summary_table(scheme, "Generated scheme"))
+        if args.out:
+            _write_or_print(text, args.out, args.force)
+            err_console.print(f"wrote {args.out}", markup=False)
+        return 0
+
+
+# -- score -------------------------------------------------------------------------------------------
+def score_scheme(scheme, sigmas, flips, trials, seed) -> dict:
+    from ..codes import code_metrics
+    from ..codes._robustness import robustness_report
+
+    return {
+        "num_classes": scheme.num_classes,
+        "codes": {
+            c.id: {**code_metrics(c.code),
+                   "robustness": robustness_report(c.code, sigmas=tuple(sigmas), flips=tuple(flips),
+                                                   trials=trials, seed=seed)}
+            for c in scheme.codes
+        },
+    }
+
+
+class ScoreCommand(_BaseCommand):
+    name = "score"
+    help = "Score a scheme file: distances, balance, column relations, bounds, decoding robustness."
+
+    def add_arguments(self, p):
+        p.add_argument("file", help="scheme JSON v1 file")
+        p.add_argument("--sigma", type=positive_float, nargs="+", default=[0.25, 0.5, 0.75],
+                       help="noise levels for Monte-Carlo nearest-codeword decoding")
+        p.add_argument("--flips", type=positive_int, nargs="+", default=[1, 2], help="numbers of flipped branches")
+        p.add_argument("--trials", type=positive_int, default=10000, help="Monte-Carlo trials (default 10000)")
+        p.add_argument("--seed", type=nonneg_int, default=0)
+        p.add_argument("--json", action="store_true", help="print the scores as JSON on stdout")
+
+    def run(self, args):
+        from rich.table import Table
+
+        scheme = _read(args.file)
+        report = score_scheme(scheme, args.sigma, args.flips, args.trials, args.seed)
+        if args.json:
+            print_json(report)
+            return 0
+        out_console.print(_summary_table(scheme, f"Scores of {args.file}"))
+        for cid, m in report["codes"].items():
+            t = Table(title=f"code {cid}", title_justify="left", show_header=False)
+            t.add_column("metric")
+            t.add_column("value")
+            t.add_row("distance spectrum", ", ".join(f"d={d}: {c}" for d, c in m["distance_spectrum"].items()))
+            t.add_row("column sums", " ".join(map(str, m["column_sums"])))
+            t.add_row("duplicate columns", str(m["duplicate_columns"] or "none"))
+            t.add_row("complementary columns", str(m["complementary_columns"] or "none"))
+            t.add_row("min column distance", str(m["min_column_distance"]))
+            rob = m["robustness"]
+            t.add_row("noise decoding accuracy", ", ".join(f"sigma={s}: {a:.4f}" for s, a in rob["noise"].items()))
+            t.add_row("flip decoding accuracy", ", ".join(f"{b} flipped: {a:.4f}" for b, a in rob["flips"].items()))
+            out_console.print(t)
+        return 0
+
+
+# -- show ----------------------------------------------------------------------------------------------
+def _heatmap_png(scheme, path: str, force: bool) -> None:
+    import io as _io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..codes import distance_spectrum
+    from ..io import write_bytes_atomic
+
+    fig, axes = plt.subplots(len(scheme.codes), 2, figsize=(11, 3.2 * len(scheme.codes) + 1), squeeze=False)
+    for row, c in zip(axes, scheme.codes):
+        ax = row[0]
+        ax.imshow(c.code.matrix, aspect="auto", cmap="Greys", interpolation="nearest")
+        ax.set_title(f"code {c.id}: K={c.code.size}, d={c.code.d}, spread={c.code.column_spread}")
+        ax.set_xlabel("subNN")
+        ax.set_ylabel("class")
+        spec = distance_spectrum(c.code)
+        ax = row[1]
+        ax.bar([str(d) for d in spec], list(spec.values()), color="tab:blue")
+        ax.set_title("distance histogram (pairs)")
+        ax.set_xlabel("Hamming distance")
+        ax.set_yscale("log" if max(spec.values()) > 50 * max(1, min(spec.values())) else "linear")
+    fig.tight_layout()
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    try:
+        write_bytes_atomic(path, buf.getvalue(), force=force)
+    except FileExistsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+class ShowCommand(_BaseCommand):
+    name = "show"
+    help = "Show a scheme's matrices as a terminal heatmap (and a PNG with --png)."
+
+    def add_arguments(self, p):
+        p.add_argument("file", help="scheme JSON v1 file")
+        p.add_argument("--png", help="also write a PNG heatmap + distance histogram here")
+        p.add_argument("--force", action="store_true", help="overwrite --png if it exists")
+        p.add_argument("--max-rows", type=positive_int, default=100, help="rows shown in the terminal (default 100)")
+
+    def run(self, args):
+        from rich.text import Text
+
+        scheme = _read(args.file)
+        _check_out(args.png, args.force)
+        out_console.print(_summary_table(scheme, args.file))
+        for c in scheme.codes:
+            text = Text(f"code {c.id} (rows = classes, columns = subNNs)\n")
+            names = scheme.class_names
+            width = max(len(str(c.code.size - 1)), *(len(s) for s in names)) if names else len(str(c.code.size - 1))
+            for k, row in enumerate(c.code.matrix[: args.max_rows]):
+                label = names[k] if names else str(k)
+                text.append(f"{label:>{width}} ")
+                for b in row:
+                    text.append("  ", style="on green" if b else "on grey23")
+                text.append(f" {int(row.sum())}\n")
+            if c.code.size > args.max_rows:
+                text.append(f"... {c.code.size - args.max_rows} more rows (--max-rows)\n")
+            text.append(" " * (width + 1) + "".join(f"{s:>2}" for s in c.code.column_sums % 100) + "  column sums mod 100\n")
+            out_console.print(text)
+        if args.png:
+            _heatmap_png(scheme, args.png, args.force)
+            err_console.print(f"wrote {args.png}", markup=False)
+        return 0
+
+
+# -- export --------------------------------------------------------------------------------------------
+class ExportCommand(_BaseCommand):
+    name = "export"
+    help = "Export a scheme as the paper's Python dict, CSV or plain JSON matrices."
+
+    def add_arguments(self, p):
+        p.add_argument("file", help="scheme JSON v1 file")
+        p.add_argument("--format", "-f", required=True, choices=["paper", "csv", "json"])
+        p.add_argument("--out", "-o", help="write here instead of stdout")
+        p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+
+    def run(self, args):
+        from ..io import EXPORTS
+
+        scheme = _read(args.file)
+        _check_out(args.out, args.force)
+        _write_or_print(EXPORTS[args.format](scheme), args.out, args.force)
+        return 0
+
+
+# -- bounds --------------------------------------------------------------------------------------------
+class BoundsCommand(_BaseCommand):
+    name = "bounds"
+    help = "Johnson and Delsarte LP bounds for K codewords of length N and weight w."
+
+    def add_arguments(self, p):
+        p.add_argument("--classes", "-K", type=positive_int, required=True)
+        p.add_argument("--subnns", "-N", type=positive_int, required=True)
+        p.add_argument("--active", "-w", type=positive_int, required=True)
+        p.add_argument("--json", action="store_true")
+
+    def run(self, args):
+        from rich.table import Table
+
+        from ..codes._bounds import bounds_table, max_distance_bound
+
+        k, n, w = args.classes, args.subnns, args.active
+        if not 0 < w < n:
+            raise UsageError(f"the number of active subNNs must satisfy 0 < w < N, not w={w}, N={n}")
+        if k < 2:
+            raise UsageError(f"--classes must be at least 2, not {k}")
+        if k > comb(n, w):
+            raise UsageError(f"{k} classes need more codewords than the C({n},{w}) = {comb(n, w)} words of weight {w}")
+        rows = bounds_table(k, n, w)
+        best = max_distance_bound(k, n, w)
+        if args.json:
+            print_json({"classes": k, "subnns": n, "active": w, "max_distance": best, "rows": rows})
+            return 0
+        t = Table(title=f"Bounds for K={k}, N={n}, w={w}: any such code has d <= {best}", title_justify="left")
+        for col in ("d", "Johnson A(N,d,w) <=", "LP A(N,d,w) <=", "best bound", f"K={k} possible", "LP min pairs at d"):
+            t.add_column(col, justify="right")
+        for r in rows:
+            lp = r["lp"]
+            t.add_row(str(r["d"]), str(r["johnson"]), f"{lp:.2f}" if lp is not None else "-", str(r["max_size"]),
+                      "yes" if r["feasible"] else "no",
+                      "-" if r["lp_min_pairs"] is None else str(r["lp_min_pairs"]))
+        out_console.print(t)
+        return 0
+
+
+COMMANDS: list[_BaseCommand] = [GenerateCommand(), ScoreCommand(), ShowCommand(), ExportCommand(), BoundsCommand()]

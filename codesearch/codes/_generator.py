@@ -1,0 +1,107 @@
+"""Generators of constant-weight codes: an ABC, a registry and one entry point."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from math import comb
+from typing import Callable, ClassVar
+
+from ._code import ConstantWeightCode
+
+#: progress(fraction_done in [0, 1], short message). Generators call it now and then; may be None.
+ProgressFn = Callable[[float, str], None]
+
+
+class GenerationError(RuntimeError):
+    """A generator could not produce a code satisfying the request (e.g. not enough words at d)."""
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    classes: int  # K: number of codewords wanted
+    subnns: int  # N: code length
+    active: int  # w: ones per codeword
+    seed: int = 0  # every random choice derives from this seed
+    min_distance: int | None = None  # required minimum distance (None: as large as the method can)
+    time_limit: float = 60.0  # soft cap in seconds; deterministic budgets are used first
+    params: dict = field(default_factory=dict)  # method-specific options
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    code: ConstantWeightCode  # exactly `classes` rows of weight `active`, length `subnns`
+    method: str  # registry name of the generator that built it
+    seed: int  # the request's seed
+    params: dict  # JSON-ready parameters that, with the seed, reproduce the code
+    seconds: float = 0.0  # wall time (not written into scheme files)
+
+
+class Generator(abc.ABC):
+    """A code construction method. Subclasses set ``name`` and implement ``generate``.
+
+    Contract: deterministic given the request (same request, same matrix); rule A and distinct rows
+    always hold (ConstantWeightCode checks); if ``min_distance`` is set the result has d >= it or
+    :class:`GenerationError` is raised.
+    """
+
+    name: ClassVar[str]
+
+    def applicable(self, req: GenerateRequest) -> bool:
+        """Whether this method can even try the request (e.g. size limits of an exact search)."""
+        return True
+
+    @abc.abstractmethod
+    def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult: ...
+
+
+_REGISTRY: dict[str, type[Generator]] = {}
+
+
+def register(cls: type[Generator]) -> type[Generator]:
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def generator_names() -> list[str]:
+    from . import _methods  # noqa: F401  (imports every generator module so they register)
+
+    return list(_REGISTRY)
+
+
+def get_generator(name: str) -> Generator:
+    names = generator_names()
+    if name not in _REGISTRY:
+        raise ValueError(f"Unknown method {name!r}; choose one of: {', '.join(names)}.")
+    return _REGISTRY[name]()
+
+
+def validate_request(req: GenerateRequest) -> None:
+    """ValueError with one clear sentence for impossible requests."""
+    k, n, w = req.classes, req.subnns, req.active
+    if n < 2:
+        raise ValueError(f"The number of subNNs must be at least 2, not {n}.")
+    if not 0 < w < n:
+        raise ValueError(f"The number of active subNNs must satisfy 0 < w < N, not w={w}, N={n}.")
+    if k < 2:
+        raise ValueError(f"The number of classes must be at least 2, not {k}.")
+    if k > comb(n, w):
+        raise ValueError(f"{k} classes need more codewords than the C({n},{w}) = {comb(n, w)} words of weight {w}.")
+    if req.min_distance is not None:
+        from ._bounds import max_distance_bound
+
+        bound = max_distance_bound(k, n, w)
+        if req.min_distance > bound:
+            raise ValueError(
+                f"No {k}-word code of length {n} and weight {w} has distance {req.min_distance}: "
+                f"the Johnson/LP bound allows at most d = {bound}."
+            )
+
+
+def generate(method: str, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
+    """Validate ``req`` and run generator ``method`` on it."""
+    validate_request(req)
+    gen = get_generator(method)
+    if not gen.applicable(req):
+        raise GenerationError(f"Method {method!r} does not apply to K={req.classes}, N={req.subnns}, w={req.active}.")
+    return gen.generate(req, progress)

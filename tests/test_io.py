@@ -76,7 +76,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     [
         (lambda d: d.update(schema="other/v9"), "schema"),
         (lambda d: d.update(num_classes=1), "num_classes"),
-        (lambda d: d.update(num_classes=6), "codes[0].codewords"),
+        (lambda d: d.update(num_classes=6, class_names=None), "codes[0].codewords"),
         (lambda d: d["codes"][0].update(active=4), "codes[0].active"),
         (lambda d: d["codes"][0].update(subnns=11), "codes[0].subnns"),
         (lambda d: d["codes"][0]["codewords"].__setitem__(1, "1111100000"), "codes[0].codewords"),

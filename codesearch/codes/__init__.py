@@ -3,12 +3,23 @@
 numpy / scipy / networkx only: this package never imports torch or optuna.
 """
 
+from ._bounds import bounds_table, delsarte_lp_bound, johnson_bound, lp_min_pairs, max_distance_bound, max_size_bound
 from ._code import ConstantWeightCode
 from ._metrics import code_metrics, column_relations, distance_spectrum, pairs_at_min_distance, sort_key
 from ._presets import PRESETS, Preset, StageSpec, get_preset
+from ._robustness import flip_decoding_accuracy, noise_decoding_accuracy, robustness_report
 from ._scheme import Scheme, SchemeCode, parse_code_id
 
 __all__ = [
+    "bounds_table",
+    "delsarte_lp_bound",
+    "flip_decoding_accuracy",
+    "johnson_bound",
+    "lp_min_pairs",
+    "max_distance_bound",
+    "max_size_bound",
+    "noise_decoding_accuracy",
+    "robustness_report",
     "ConstantWeightCode",
     "PRESETS",
     "Preset",

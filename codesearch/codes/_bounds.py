@@ -16,17 +16,16 @@ Two bounds are implemented:
 :func:`max_size_bound` takes the better of the two, :func:`max_distance_bound` turns it into the largest
 minimum distance a ``K``-word code can have, and :func:`lp_min_pairs` is the LP lower bound on how many
 pairs of a ``K``-word code sit at a given minimum distance. Every function is cached
-(:func:`functools.lru_cache`), so repeated calls from :func:`codesearch.codes.code_metrics` are free.
+(:func:`functools.cache`), so repeated calls from :func:`codesearch.codes.code_metrics` are free.
 """
 
 from __future__ import annotations
 
 import math
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
-from scipy.optimize import linprog
 
 __all__ = [
     "bounds_table",
@@ -36,11 +35,6 @@ __all__ = [
     "max_distance_bound",
     "max_size_bound",
 ]
-
-# Relative slack applied to LP optima before rounding, so that floating-point error of the solver can only
-# make a bound weaker, never wrong.
-_REL_TOL = 1e-6
-_ABS_TOL = 1e-6
 
 
 # -- input checks ---------------------------------------------------------------------------------------
@@ -122,70 +116,105 @@ def johnson_bound(n: int, d: int, w: int) -> int:
     return _johnson(n, (d + 1) // 2, w)
 
 
-@lru_cache(maxsize=None)
+# Johnson values per delta, keyed by the normalised state (v, z): weight v = min(w, n - w), z = n - v zeros.
+_JOHNSON_CACHE: dict[int, dict[tuple[int, int], int]] = {}
+
+
 def _johnson(n: int, delta: int, w: int) -> int:
     v = min(w, n - w)
+    z = n - v
+    table = _JOHNSON_CACHE.setdefault(delta, {})
+    if (v, z) not in table:
+        # Bottom-up over the states the recursion reaches (weight <= v, zeros <= z): no deep recursion,
+        # and every value is stored for later calls.
+        for zz in range(z + 1):
+            for vv in range(min(v, zz) + 1):
+                if (vv, zz) not in table:
+                    table[(vv, zz)] = _johnson_state(vv, zz, delta, table)
+    return table[(v, z)]
+
+
+def _johnson_state(v: int, z: int, delta: int, table: dict[tuple[int, int], int]) -> int:
+    """Johnson bound for weight ``v <= z`` zeros (length ``v + z``); smaller states are in ``table``."""
+    n = v + z
     if delta <= 1:
-        return math.comb(n, w)
+        return math.comb(n, v)
     if v == 0 or delta > v:
         return 1
     if delta == v:
         return n // v
-    # Bottom-up over lengths m = n - v .. n (depth of the recursion is v, never n).
-    best = _johnson_recursive(n, delta, v)
-    denom = delta * n - v * (n - v)
+    # Second Johnson bound, shortening on a 1 (weight v - 1, z zeros: normalised since v - 1 < z) ...
+    best = (n * table[(v - 1, z)]) // v
+    # ... and on a 0 (weight v, z - 1 zeros; normalise by complement when z - 1 < v).
+    best = min(best, (n * table[(min(v, z - 1), max(v, z - 1))]) // z)
+    # First (restricted) Johnson bound.
+    denom = delta * n - v * z
     if denom > 0:
         best = min(best, (delta * n) // denom)
     return best
 
 
-def _johnson_recursive(n: int, delta: int, v: int) -> int:
-    """Both second-Johnson recursions, each inner value being the full (cached) Johnson bound."""
-    inner_w = _johnson(n - 1, delta, v - 1)  # shorten on a 1: weight drops
-    best = (n * inner_w) // v
-    if n - 1 >= v:
-        inner_nw = _johnson(n - 1, delta, v)  # shorten on a 0: weight stays
-        best = min(best, (n * inner_nw) // (n - v))
-    return best
-
-
 # -- Delsarte LP bound ----------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
-def _eberlein_ratios(n: int, v: int) -> np.ndarray:
-    r"""The matrix :math:`q_{k,i} = E_i(k) / E_i(0)` for :math:`0 \le k, i \le v` (``v <= n - v``).
+@cache
+def _eberlein_ratios(n: int, v: int) -> tuple[tuple[Fraction, ...], ...]:
+    r"""The exact matrix :math:`q_{k,i} = E_i(k) / E_i(0)` for :math:`0 \le k, i \le v` (``v <= n - v``).
 
     :math:`E_i(k) = \sum_{j=0}^{i} (-1)^j \binom{k}{j}\binom{v-k}{i-j}\binom{n-v-k}{i-j}` is the Eberlein
     (dual Hahn) polynomial, the eigenvalue of the distance-:math:`i` relation of :math:`J(n, v)` on its
     :math:`k`-th eigenspace, and :math:`E_i(0) = \binom{v}{i}\binom{n-v}{i}` is the valency. The entries lie
-    in :math:`[-1, 1]`; they are computed exactly with fractions and rounded once to float64.
+    in :math:`[-1, 1]`, so the float64 copy given to the solver is well scaled.
     """
-    q = np.empty((v + 1, v + 1), dtype=np.float64)
-    for i in range(v + 1):
-        valency = math.comb(v, i) * math.comb(n - v, i)
-        for k in range(v + 1):
+    rows = []
+    for k in range(v + 1):
+        row = []
+        for i in range(v + 1):
             e = sum(
                 (-1) ** j * math.comb(k, j) * math.comb(v - k, i - j) * math.comb(n - v - k, i - j)
                 for j in range(i + 1)
             )
-            q[k, i] = float(Fraction(e, valency))
-    q.setflags(write=False)
-    return q
+            row.append(Fraction(e, math.comb(v, i) * math.comb(n - v, i)))
+        rows.append(tuple(row))
+    return tuple(rows)
 
 
+@cache
 def _delsarte_system(n: int, delta: int, v: int):
-    r"""``(A_ub, b_ub, ub)`` for the variables :math:`A_\delta, \dots, A_v` (``ub`` = per-variable caps)."""
-    q = _eberlein_ratios(n, v)
-    cols = np.arange(delta, v + 1)
-    # sum_i A_i q[k, i] >= -1  <=>  -sum_i A_i q[k, i] <= 1, for k = 1..v
-    a_ub = -q[1:, cols]
-    b_ub = np.ones(v, dtype=np.float64)
-    # Cheap extra constraints: A_i <= valency (words at distance 2i from a fixed word), and
-    # A_v (disjoint supports) <= floor((n - v) / v) because those words are pairwise disjoint... only when
-    # 2v >= 2*delta, i.e. always here; disjoint words of weight v in n - v positions with pairwise distance
-    # >= 2*delta number at most A(n - v, 2*delta, v) <= Johnson.
-    ub = [float(math.comb(v, i) * math.comb(n - v, i)) for i in cols]
-    ub[-1] = min(ub[-1], float(_johnson(n - v, delta, v)) if n - v >= v else 0.0)
-    return a_ub, b_ub, ub
+    r"""The LP data for the variables :math:`A_\delta, \dots, A_v` (``m = v - delta + 1`` of them).
+
+    Returns ``(q, a_ub, cap)``: ``q[k][j]`` the exact ratio :math:`E_{\delta+j}(k+1)/E_{\delta+j}(0)`
+    (``k = 0..v-1``), ``a_ub = -q`` as float64 (the Delsarte rows as ``a_ub @ A <= 1``), and ``cap`` the
+    integer bound on the last variable :math:`A_v`.
+    """
+    ratios = _eberlein_ratios(n, v)
+    q = tuple(tuple(ratios[k][delta:]) for k in range(1, v + 1))
+    a_ub = -np.array([[float(x) for x in row] for row in q], dtype=np.float64)
+    a_ub.setflags(write=False)
+    # A cheap extra constraint: A_v <= A(n - v, 2 delta, v). For v = w the codewords at distance 2v from a
+    # codeword x have supports disjoint from x, so they form a weight-v code of length n - v with distance
+    # >= 2 delta (for v = n - w apply this to the complemented code, which has the same distribution).
+    cap = _johnson(n - v, delta, v)
+    return q, a_ub, cap
+
+
+def _linprog(*args, **kwargs):
+    """``scipy.optimize.linprog(..., method="highs")``, imported on first use (it takes ~0.4 s)."""
+    from scipy.optimize import linprog
+
+    return linprog(*args, method="highs", **kwargs)
+
+
+def _duals(res, count: int) -> list[Fraction]:
+    """Non-negative Lagrange multipliers of the ``<=`` rows, as exact fractions (zeros if unavailable)."""
+    marg = getattr(getattr(res, "ineqlin", None), "marginals", None)
+    if marg is None or len(marg) != count:
+        return [Fraction(0)] * count
+    return [Fraction(max(0.0, -float(x))) for x in marg]
+
+
+def _weighted_columns(q, mu: list[Fraction]) -> list[Fraction]:
+    """g_j = -sum_k mu_k q[k][j]: what the multipliers contribute to the reduced cost of variable j."""
+    m = len(q[0])
+    return [-sum((mu[k] * q[k][j] for k in range(len(q)) if mu[k]), Fraction(0)) for j in range(m)]
 
 
 def delsarte_lp_bound(n: int, d: int, w: int) -> float:
@@ -201,14 +230,21 @@ def delsarte_lp_bound(n: int, d: int, w: int) -> float:
     .. math::
 
         A(n, d, w) \le 1 + \max \Big\{ \sum_{i=\delta}^{v} A_i \;:\; A_i \ge 0,\;
-        \sum_{i=\delta}^{v} A_i \frac{E_i(k)}{E_i(0)} \ge -1 \ (k = 1..v) \Big\}.
+        \sum_{i=\delta}^{v} A_i \frac{E_i(k)}{E_i(0)} \ge -1 \ (k = 1..v),\;
+        A_v \le A(n - v, 2\delta, v) \Big\}.
 
-    Two valid extra constraints are added: :math:`A_i \le E_i(0)` (the words at distance :math:`2i` from a
-    codeword) and :math:`A_v \le A(n - v, 2\delta, v)` (those words have disjoint supports from it when
-    :math:`v = w`; by complementation in general), the latter replaced by its Johnson bound.
+    The last (cheap, valid) constraint holds because the codewords at distance :math:`2v` from a codeword
+    have disjoint supports from it; :math:`A(n - v, 2\delta, v)` is replaced by its Johnson bound.
 
-    Returns the LP optimum as a float (``float(math.comb(n, w))`` for ``d <= 2`` and ``1.0`` when
-    :math:`\delta > v`); round it down yourself, or use :func:`max_size_bound`.
+    **Exactness.** The LP is solved in float64 by HiGHS, then its dual multipliers :math:`y \ge 0` are
+    turned into an exact rational certificate: by weak duality, if
+    :math:`-\sum_k y_k E_i(k)/E_i(0) \ge 1` for every uncapped :math:`i` (ensured by scaling :math:`y`
+    exactly), then :math:`\sum_i A_i \le \sum_k y_k + U \max(0, 1 - g_v)` with :math:`U` the cap and
+    :math:`g_v` the capped column's sum. The returned value is this rigorous bound (it exceeds the true
+    LP optimum by round-off only, about :math:`10^{-12}` relative), so flooring it is always safe.
+
+    Returns a float (``float(math.comb(n, w))`` for ``d <= 2`` and ``1.0`` when :math:`\delta > v`);
+    :func:`max_size_bound` rounds it down.
 
     Raises
     ------
@@ -218,44 +254,56 @@ def delsarte_lp_bound(n: int, d: int, w: int) -> float:
         When ``n < 1``, ``d < 0`` or ``w`` is outside ``[0, n]``.
     """
     n, d, w = _check_ndw(n, d, w)
-    return _lp_max(n, (d + 1) // 2, min(w, n - w))
+    return float(_lp_max(n, (d + 1) // 2, min(w, n - w)))
 
 
-@lru_cache(maxsize=None)
-def _lp_max(n: int, delta: int, v: int) -> float:
+def _lp_max(n: int, delta: int, v: int) -> Fraction:
+    """Certified upper bound on 1 + max sum A_i (a Fraction); see :func:`delsarte_lp_bound`."""
     if delta <= 1:
-        return float(math.comb(n, v))
+        return Fraction(math.comb(n, v))
     if v == 0 or delta > v:
-        return 1.0
-    a_ub, b_ub, ub = _delsarte_system(n, delta, v)
-    c = -np.ones(a_ub.shape[1])
-    res = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=list(zip([0.0] * len(ub), ub)), method="highs")
-    if res.status != 0:  # pragma: no cover - the LP is always feasible (A = 0) and bounded (caps)
+        return Fraction(1)
+    return _lp_max_solve(n, delta, v)[0]
+
+
+@cache
+def _lp_max_solve(n: int, delta: int, v: int) -> tuple[Fraction, float]:
+    """``(certified bound on 1 + max sum A_i, float64 optimum of sum A_i)`` for ``2 <= delta <= v``."""
+    q, a_ub, cap = _delsarte_system(n, delta, v)
+    m = a_ub.shape[1]
+    bounds = [(0.0, None)] * (m - 1) + [(0.0, float(cap))]
+    res = _linprog(-np.ones(m), A_ub=a_ub, b_ub=np.ones(v), bounds=bounds)
+    if res.status != 0:  # pragma: no cover - feasible (A = 0) and bounded (the Delsarte rows sum to it)
         raise RuntimeError(f"The Delsarte LP for n={n}, d={2 * delta}, w={v} failed: {res.message}")
-    return 1.0 + float(-res.fun)
-
-
-def _floor_lp(x: float) -> int:
-    """Round an LP optimum down, after a small slack that only weakens the bound."""
-    return int(math.floor(x + _ABS_TOL + _REL_TOL * abs(x)))
+    mu = _duals(res, v)
+    g = _weighted_columns(q, mu)
+    # Weak duality for max 1.A: every uncapped column needs g_j >= 1; scale mu exactly to get it.
+    free = g[:-1] if m > 1 else []
+    if all(x > 0 for x in free):
+        scale = max([Fraction(1)] + [1 / x for x in free])
+        total = scale * sum(mu) + cap * max(Fraction(0), 1 - scale * g[-1])
+        return 1 + total, -float(res.fun)
+    # No usable certificate (never seen in practice): fall back to the float optimum with a safety margin.
+    opt = -float(res.fun)  # pragma: no cover
+    return 1 + Fraction(opt) * (1 + Fraction(1, 10**6)) + Fraction(1, 10**6), opt  # pragma: no cover
 
 
 def max_size_bound(n: int, d: int, w: int) -> int:
     r"""The best upper bound on :math:`A(n, d, w)` available here.
 
-    .. math:: \min\big(\mathrm{Johnson}(n, d, w),\ \lfloor \mathrm{LP}(n, d, w) + \varepsilon \rfloor\big)
+    .. math:: \min\big(\mathrm{Johnson}(n, d, w),\ \lfloor \mathrm{LP}(n, d, w) \rfloor\big)
 
-    with :math:`\varepsilon = 10^{-6}(1 + \mathrm{LP})` absorbing solver round-off (the slack can only make
-    the bound weaker). Arguments and errors as :func:`johnson_bound`.
+    where LP is the certified value of :func:`delsarte_lp_bound` (a rational number, floored exactly).
+    Arguments and errors as :func:`johnson_bound`.
     """
     n, d, w = _check_ndw(n, d, w)
     return _max_size(n, (d + 1) // 2, w)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _max_size(n: int, delta: int, w: int) -> int:
     v = min(w, n - w)
-    return min(_johnson(n, delta, w), _floor_lp(_lp_max(n, delta, v)))
+    return min(_johnson(n, delta, w), math.floor(_lp_max(n, delta, v)))
 
 
 def _size_at_least(K: int, n: int, delta: int, w: int) -> bool:
@@ -283,7 +331,7 @@ def max_distance_bound(K: int, n: int, w: int) -> int:
     return _max_distance(K, n, w)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _max_distance(K: int, n: int, w: int) -> int:
     v = min(w, n - w)
     for delta in range(v, 0, -1):
@@ -297,21 +345,24 @@ def lp_min_pairs(K: int, n: int, w: int, d: int) -> int | None:
     length ``n``, weight ``w`` and minimum distance at least ``d``.
 
     With the notation of :func:`delsarte_lp_bound` (:math:`\delta = d/2`, :math:`v = \min(w, n - w)`), the
-    distance distribution of such a code satisfies :math:`\sum_{i \ge \delta} A_i = K - 1` and Delsarte's
-    inequalities, and the number of pairs at distance :math:`d` is :math:`K A_\delta / 2`. Hence
+    distance distribution of such a code satisfies :math:`\sum_{i \ge \delta} A_i = K - 1`, Delsarte's
+    inequalities and the cap on :math:`A_v`, and the number of pairs at distance :math:`d` is
+    :math:`K A_\delta / 2`. Hence
 
     .. math::
 
         \text{pairs} \ge \Big\lceil \tfrac{K}{2} \min\{ A_\delta : A \text{ feasible},
-        \textstyle\sum_i A_i = K - 1 \} - \varepsilon \Big\rceil ,
+        \textstyle\sum_i A_i = K - 1 \} \Big\rceil .
 
-    with :math:`\varepsilon = 10^{-6}(1 + K A_\delta / 2)` absorbing solver round-off (the slack can only
-    weaken the bound). Because the Delsarte constraints hold for :math:`tA` whenever they hold for
-    :math:`A` and :math:`0 \le t \le 1`, the LP is feasible exactly when the Delsarte LP bound for distance
-    ``d`` is at least ``K``; it is solved with ``sum = min(K - 1, LP - 1)`` so that a ``K`` equal to the
-    LP optimum is not lost to round-off.
+    **Exactness.** HiGHS solves the LP in float64; its multipliers :math:`y \ge 0` of the Delsarte rows
+    then give, by weak duality and exact rational arithmetic, the certified lower bound
+    :math:`-\sum_k y_k - \lambda (K - 1) - U \max(0, -r_v)` with :math:`\lambda` the smallest value making
+    every uncapped reduced cost :math:`r_j = [j = \delta] + g_j + \lambda` non-negative. The ceiling is
+    taken exactly, so round-off can never push the bound above the truth.
 
-    Returns ``None`` when the LP is infeasible (no ``K``-word code with minimum distance ``>= d`` exists).
+    Returns ``None`` when the LP is infeasible, i.e. when the certified Delsarte bound for distance ``d`` is
+    below ``K`` (then no ``K``-word code with minimum distance ``>= d`` exists; this happens exactly when
+    ``floor(delsarte_lp_bound(n, d, w)) < K``).
 
     Raises
     ------
@@ -328,34 +379,39 @@ def lp_min_pairs(K: int, n: int, w: int, d: int) -> int | None:
     return _lp_min_pairs(K, n, w, d // 2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lp_min_pairs(K: int, n: int, w: int, delta: int) -> int | None:
     v = min(w, n - w)
     if delta > v:
         return None
-    lp = _lp_max(n, delta, v)
-    if lp < K * (1.0 - _REL_TOL) - _ABS_TOL:
+    upper = _lp_max(n, delta, v)
+    if upper < K:
         return None
-    total = min(float(K - 1), lp - 1.0)
-    a_ub, b_ub, ub = _delsarte_system(n, delta, v)
+    q, a_ub, cap = _delsarte_system(n, delta, v)
     m = a_ub.shape[1]
+    target = K - 1
     c = np.zeros(m)
     c[0] = 1.0
-    res = linprog(
-        c,
-        A_ub=a_ub,
-        b_ub=b_ub,
-        A_eq=np.ones((1, m)),
-        b_eq=[total],
-        bounds=list(zip([0.0] * m, ub)),
-        method="highs",
-    )
-    if res.status == 2:
-        return None
-    if res.status != 0:  # pragma: no cover - bounded (caps) and feasible (checked above)
-        raise RuntimeError(f"The pairs LP for K={K}, n={n}, w={w}, d={2 * delta} failed: {res.message}")
-    pairs = K * max(float(res.fun), 0.0) / 2.0
-    return max(0, int(math.ceil(pairs - _ABS_TOL - _REL_TOL * pairs)))
+    # Solve at min(K - 1, float optimum) so that a K equal to the LP optimum is not lost to round-off (and
+    # once more slightly below if HiGHS still calls it infeasible); the certificate below is evaluated at
+    # the true K - 1 whatever multipliers come back, so these choices only affect how tight it is.
+    rhs = min(float(target), _lp_max_solve(n, delta, v)[1])
+    bounds = [(0.0, None)] * (m - 1) + [(0.0, float(cap))]
+    for shrink in (1.0, 1.0 - 1e-7):
+        res = _linprog(
+            c, A_ub=a_ub, b_ub=np.ones(v), A_eq=np.ones((1, m)), b_eq=[rhs * shrink], bounds=bounds
+        )
+        if res.status == 0:
+            break
+    mu = _duals(res, v) if res.status == 0 else [Fraction(0)] * v
+    g = _weighted_columns(q, mu)
+    cost = [Fraction(1)] + [Fraction(0)] * (m - 1)
+    # Uncapped columns j < m - 1 need cost_j + g_j + lam >= 0 (lam as small as possible: it costs
+    # lam * (K - 1)); when m == 1 the only column is the capped one and lam zeroes its reduced cost.
+    lam = max([-(cost[j] + g[j]) for j in range(m - 1)], default=-(cost[-1] + g[-1]))
+    slack_last = cost[-1] + g[-1] + lam
+    lower = -sum(mu) - lam * target + cap * min(Fraction(0), slack_last)
+    return max(0, math.ceil(K * lower / 2))
 
 
 def bounds_table(K: int, n: int, w: int) -> list[dict]:
@@ -375,7 +431,7 @@ def bounds_table(K: int, n: int, w: int) -> list[dict]:
     return [dict(row) for row in _bounds_table(K, n, w)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bounds_table(K: int, n: int, w: int) -> tuple[tuple, ...]:
     v = min(w, n - w)
     rows = []
@@ -386,7 +442,7 @@ def _bounds_table(K: int, n: int, w: int) -> tuple[tuple, ...]:
             (
                 ("d", 2 * delta),
                 ("johnson", _johnson(n, delta, w)),
-                ("lp", round(_lp_max(n, delta, v), 4)),
+                ("lp", round(float(_lp_max(n, delta, v)), 4)),
                 ("max_size", size),
                 ("feasible", feasible),
                 ("lp_min_pairs", _lp_min_pairs(K, n, w, delta) if feasible else None),

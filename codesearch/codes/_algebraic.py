@@ -1,0 +1,626 @@
+r"""The ``algebraic`` generator: constant-weight codes cut from structured codes.
+
+A request :math:`(K, N, w)` is served in two steps.
+
+1. **Sources** give *candidate pools*: sets of weight-:math:`w` words of length :math:`N` with a guaranteed
+   pairwise distance :math:`d`, partitioned into *balanced units* (every column sum is constant inside a unit).
+
+   * fixed-weight words of linear codes of length :math:`2^m` -- Reed-Muller :math:`RM(r, m)` and extended
+     BCH codes, e.g. the 1054 weight-16 words of the extended BCH :math:`[32, 11, 12]` code. Both families are
+     invariant under the translations :math:`x \mapsto x + t` of :math:`\mathrm{GF}(2)^m` (see
+     :mod:`codesearch.codes._gf2`), a group acting regularly on the coordinates, so every translation
+     orbit of words is a balanced unit. When :math:`w = N/2` and the all-ones word is a codeword, the pool
+     is closed under complement and a complementary pair :math:`\{c, \bar c\}` covers every column exactly
+     once: pairs are balanced units of size 2;
+   * weight-:math:`w` words of the translates :math:`NR + v` of the Nordstrom-Robinson code (:math:`N = 16`):
+     a translate of a distance-6 code has distance :math:`\ge 6`; for :math:`\mathrm{wt}(v) = 2` exactly 100
+     words of weight 8 remain, with every column at 50;
+   * symmetric designs from difference sets -- the biplane :math:`(16, 6, 2)` (support of the bent function
+     :math:`x_0x_1 + x_2x_3`), Hadamard difference sets of :math:`\mathrm{GF}(2)^{2k}` and Paley difference sets
+     of :math:`\mathbb{Z}_p` -- whose blocks meet pairwise in :math:`\lambda` points (an equidistant code,
+     :math:`d = 2(k - \lambda)`), their complements and their derived/residual designs at a point. The blocks
+     of the biplane that avoid one point give the :math:`(15, 10, 6)` code with :math:`d = 8`;
+   * an *orbit search*: a greedy packing of whole orbits of the translation group (:math:`N = 2^m`) or of the
+     cyclic shifts (otherwise) whose words pairwise meet in at most :math:`t = w - d/2` positions. Two
+     orbits are compatible iff a representative of one meets every word of the other in :math:`\le t` points,
+     since the group preserves intersections.
+
+2. **The cut** keeps exactly :math:`K` words. A union of balanced units is balanced, so when unit sizes allow
+   (a subset-sum over unit sizes) whole units are dropped, greedily the ones carrying most pairs at the
+   minimum distance, then improved by same-size swaps. Otherwise a small MILP (``scipy.optimize.milp``)
+   picks :math:`K` words minimising the column spread, then a linear proxy of the pairs at
+   :math:`d_{\min}`.
+
+The largest structurally reachable :math:`d` (from the Johnson/LP bound down) wins; within it, the best code
+by :func:`codesearch.codes.sort_key`. Everything is deterministic given the seed, which only breaks ties and
+orders restarts of the orbit search.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from math import comb
+
+import numpy as np
+
+from . import _gf2
+from ._code import ConstantWeightCode
+from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
+from ._metrics import sort_key
+
+__all__ = ["AlgebraicGenerator", "CandidatePool", "candidate_pools", "candidate_words"]
+
+#: Most words containing coordinate 0 that the orbit search enumerates (C(31, 7) = 2,629,575 fits).
+MAX_ORBIT_ENUMERATION = 3_000_000
+#: Largest dimension of a linear source code (2^k codewords are listed).
+MAX_SOURCE_DIMENSION = 21
+#: Largest pool on which the exact pair matrix is computed for the cut.
+MAX_POOL_FOR_CUT = 6000
+
+
+@dataclass(frozen=True)
+class CandidatePool:
+    """Weight-``w`` words with pairwise distance ``>= d``, grouped into balanced units."""
+
+    words: np.ndarray  # M x n uint8, distinct rows of weight w
+    d: int  # guaranteed minimum pairwise distance
+    units: np.ndarray  # (M,) int: words sharing a label form a unit with constant column sums (-1: none)
+    source: str  # human-readable origin, e.g. "weight-16 words of eBCH[32] delta=11"
+
+    @property
+    def size(self) -> int:
+        return int(self.words.shape[0])
+
+
+# -- small helpers --------------------------------------------------------------------------------------------
+def _overlaps(words: np.ndarray) -> np.ndarray:
+    m = words.astype(np.int32)
+    return m @ m.T
+
+
+def _min_distance(words: np.ndarray) -> int:
+    if len(words) < 2:
+        return 2 * int(words.shape[1]) if len(words) else 0
+    w = int(words[0].sum())
+    ov = _overlaps(words)
+    np.fill_diagonal(ov, -1)
+    return 2 * (w - int(ov.max()))
+
+
+def _balanced_labels(words: np.ndarray, labels: np.ndarray) -> bool:
+    """Whether every unit has constant column sums."""
+    for lab in np.unique(labels):
+        cs = words[labels == lab].sum(axis=0)
+        if cs.min() != cs.max():
+            return False
+    return True
+
+
+def _complement_units(words: np.ndarray) -> np.ndarray | None:
+    """Labels pairing each word with its complement, or None if the set is not closed under complement."""
+    n = words.shape[1]
+    if 2 * int(words[0].sum()) != n:
+        return None
+    packed = _gf2.pack(words)
+    comp = packed ^ np.uint64((1 << n) - 1 if n < 64 else 0xFFFFFFFFFFFFFFFF)
+    order = np.argsort(packed)
+    pos = np.searchsorted(packed[order], comp)
+    pos = np.minimum(pos, len(packed) - 1)
+    if not (packed[order][pos] == comp).all():
+        return None
+    partner = order[pos]
+    return np.minimum(np.arange(len(words)), partner)
+
+
+# -- group actions on packed words ----------------------------------------------------------------------------
+_SWAP_MASKS = [
+    np.uint64(0x5555555555555555),
+    np.uint64(0x3333333333333333),
+    np.uint64(0x0F0F0F0F0F0F0F0F),
+    np.uint64(0x00FF00FF00FF00FF),
+    np.uint64(0x0000FFFF0000FFFF),
+    np.uint64(0x00000000FFFFFFFF),
+]
+
+
+def _translate(x: np.ndarray, t: int) -> np.ndarray:
+    r"""Apply :math:`j \mapsto j \oplus t` to the bit positions of packed words (delta swaps)."""
+    for b in range(6):
+        if (t >> b) & 1:
+            s, m = np.uint64(1 << b), _SWAP_MASKS[b]
+            x = ((x & m) << s) | ((x >> s) & m)
+    return x
+
+
+def _rotate(x: np.ndarray, s: int, n: int) -> np.ndarray:
+    if s % n == 0:
+        return x
+    full = np.uint64((1 << n) - 1) if n < 64 else np.uint64(0xFFFFFFFFFFFFFFFF)
+    return ((x << np.uint64(s)) | (x >> np.uint64(n - s))) & full
+
+
+def _group_for(n: int) -> str:
+    return "translation" if n >= 2 and n & (n - 1) == 0 and n <= 64 else "cyclic"
+
+
+def _act(x: np.ndarray, g: int, n: int, group: str) -> np.ndarray:
+    return _translate(x, g) if group == "translation" else _rotate(x, g, n)
+
+
+def _orbit_of(x: int, n: int, group: str) -> np.ndarray:
+    arr = np.array([x], dtype=np.uint64)
+    return np.unique(np.array([_act(arr, g, n, group)[0] for g in range(n)], dtype=np.uint64))
+
+
+def _weight_masks(positions: list[int], k: int) -> np.ndarray:
+    """All k-subsets of ``positions`` as packed words."""
+    layers = [np.zeros(1, dtype=np.uint64)] + [np.zeros(0, dtype=np.uint64)] * k
+    for p in positions:
+        bit = np.uint64(1) << np.uint64(p)
+        for j in range(k, 0, -1):
+            if len(layers[j - 1]):
+                layers[j] = np.concatenate([layers[j], layers[j - 1] | bit])
+    return layers[k]
+
+
+def orbit_enumeration_size(n: int, w: int) -> int:
+    return comb(n - 1, w - 1)
+
+
+@lru_cache(maxsize=4)
+def _orbit_table(n: int, w: int, t: int, group: str) -> tuple[np.ndarray, np.ndarray]:
+    r"""Canonical representatives (sorted) and sizes of the orbits whose words meet pairwise in :math:`\le t`.
+
+    Every orbit of a transitive group has a word containing coordinate 0, so only the
+    :math:`\binom{n-1}{w-1}` such words are enumerated; the representative is the smallest image.
+    """
+    words = _weight_masks(list(range(1, n)), w - 1) | np.uint64(1)
+    canon = words.copy()
+    ok = np.ones(len(words), dtype=bool)
+    stab = np.ones(len(words), dtype=np.int64)
+    for g in range(1, n):
+        img = _act(words, g, n, group)
+        np.minimum(canon, img, out=canon)
+        same = img == words
+        stab += same
+        ok &= same | (np.bitwise_count(words & img) <= t)
+    reps, first = np.unique(canon[ok], return_index=True)
+    sizes = n // stab[ok][first]
+    return reps, sizes
+
+
+def _orbit_greedy(
+    n: int, w: int, d: int, order: np.ndarray | None, stop_at: int | None, group: str
+) -> list[np.ndarray]:
+    """Greedy packing of valid orbits (in ``order`` of the representatives); returns the orbits' packed words."""
+    t = w - d // 2
+    reps, _ = _orbit_table(n, w, t, group)
+    rem = reps if order is None else reps[order]
+    chosen: list[np.ndarray] = []
+    total = 0
+    while len(rem):
+        orb = _orbit_of(int(rem[0]), n, group)
+        chosen.append(orb)
+        total += len(orb)
+        if stop_at is not None and total >= stop_at:
+            break
+        keep = np.ones(len(rem), dtype=bool)
+        for x in orb:
+            keep &= np.bitwise_count(rem & x) <= t
+        rem = rem[keep]
+    return chosen
+
+
+def _orbit_pool(n: int, w: int, d: int, restart: int, seed: int, stop_at: int | None) -> CandidatePool | None:
+    group = _group_for(n)
+    if orbit_enumeration_size(n, w) > MAX_ORBIT_ENUMERATION or n > 64:
+        return None
+    reps, _ = _orbit_table(n, w, w - d // 2, group)
+    if not len(reps):
+        return None
+    order = None if restart == 0 else np.random.default_rng([seed, restart]).permutation(len(reps))
+    orbits = _orbit_greedy(n, w, d, order, stop_at, group)
+    words = _gf2.unpack(np.concatenate(orbits), n)
+    labels = np.repeat(np.arange(len(orbits)), [len(o) for o in orbits])
+    how = "lexicographic" if restart == 0 else f"shuffled #{restart}"
+    return CandidatePool(words, d, labels, f"greedy union of {group} orbits ({how} order)")
+
+
+# -- linear and design sources --------------------------------------------------------------------------------
+@cache
+def _linear_codes(n: int) -> tuple[_gf2.LinearCode, ...]:
+    """Reed-Muller and extended BCH codes of length n = 2^m (3 <= m <= 6) with dimension <= 21."""
+    if n & (n - 1) or not 8 <= n <= 64:
+        return ()
+    m = n.bit_length() - 1
+    out: list[_gf2.LinearCode] = []
+    for r in range(1, m):
+        if sum(comb(m, i) for i in range(r + 1)) <= MAX_SOURCE_DIMENSION:
+            out.append(_gf2.reed_muller_code(r, m))
+    seen = set()
+    for delta in range(3, n, 2):
+        code = _gf2.extended_bch_code(m, delta)
+        if code.k == 0:
+            break
+        if code.k <= MAX_SOURCE_DIMENSION and code.k not in seen:
+            seen.add(code.k)
+            out.append(code)
+    return tuple(out)
+
+
+def _translation_units(words: np.ndarray) -> np.ndarray:
+    n = words.shape[1]
+    packed = _gf2.pack(words)
+    canon = packed.copy()
+    for t in range(1, n):
+        np.minimum(canon, _translate(packed, t), out=canon)
+    return np.unique(canon, return_inverse=True)[1].reshape(-1)
+
+
+def _linear_pools(n: int, w: int, d: int) -> list[CandidatePool]:
+    pools = []
+    for code in _linear_codes(n):
+        if code.min_distance < 2 or not 2 <= code.weight_distribution[w] <= MAX_POOL_FOR_CUT:
+            continue
+        words = code.words_of_weight(w)
+        dd = _min_distance(words)
+        if dd < d:
+            continue
+        src = f"weight-{w} words of {code.name} [{code.n},{code.k},{code.min_distance}]"
+        comp = _complement_units(words)
+        if comp is not None:
+            pools.append(CandidatePool(words, dd, comp, src + " (complementary pairs)"))
+        pools.append(CandidatePool(words, dd, _translation_units(words), src + " (translation orbits)"))
+    return pools
+
+
+def _nr_pools(n: int, w: int, d: int, seed: int) -> list[CandidatePool]:
+    r"""Weight-w words of translates NR + v (``wt(v) <= 4``), one per distinct (size, spectrum) signature."""
+    if n != 16 or d > 6:
+        return []
+    nr = _gf2.pack(_gf2.nordstrom_robinson())
+    pools, seen = [], set()
+    vs = [v for k in range(5) for v in _weight_masks(list(range(16)), k)]
+    for v in vs:
+        words = nr ^ v
+        words = np.sort(words[np.bitwise_count(words) == w])
+        if len(words) < 2:
+            continue
+        bits = _gf2.unpack(words, 16)
+        ov = _overlaps(bits)
+        iu = np.triu_indices(len(bits), 1)
+        spec = tuple(np.bincount(ov[iu], minlength=w + 1))
+        cs = bits.sum(axis=0)
+        key = (len(words), spec, int(cs.max() - cs.min()))
+        if key in seen:
+            continue
+        seen.add(key)
+        labels = np.zeros(len(words), dtype=np.int64) if cs.min() == cs.max() else np.arange(len(words))
+        pools.append(
+            CandidatePool(
+                bits,
+                _min_distance(bits),
+                labels,
+                f"weight-{w} words of NR + v, wt(v)={int(np.bitwise_count(v))}",
+            )
+        )
+    return pools
+
+
+def _paley_set(p: int) -> list[int] | None:
+    if p < 7 or p % 4 != 3 or any(p % q == 0 for q in range(2, int(p**0.5) + 1)):
+        return None
+    return sorted({(x * x) % p for x in range(1, p)})
+
+
+def _difference_sets(n: int) -> list[tuple[str, str, list[int]]]:
+    """(name, group, base block) of difference sets in a group of order n that act on n points."""
+    out = []
+    if n & (n - 1) == 0 and n >= 4 and (n.bit_length() - 1) % 2 == 0:
+        m = n.bit_length() - 1
+        # bent function x0x1 + x2x3 + ...: a Hadamard difference set (4^k, 2^(2k-1) - 2^(k-1), ...)
+        pts = np.arange(n)
+        f = np.zeros(n, dtype=np.int64)
+        for i in range(0, m, 2):
+            f ^= ((pts >> i) & 1) & ((pts >> (i + 1)) & 1)
+        out.append((f"bent difference set in GF(2)^{m}", "translation", [int(x) for x in np.flatnonzero(f)]))
+    q = _paley_set(n)
+    if q is not None:
+        out.append((f"Paley difference set in Z_{n}", "cyclic", q))
+    return out
+
+
+def _design_pools(n: int, w: int, d: int) -> list[CandidatePool]:
+    r"""Symmetric designs ``{D + g}`` of difference sets, their complements and derived/residual designs.
+
+    Blocks of a symmetric :math:`(v, k, \lambda)` design meet pairwise in :math:`\lambda` points. At a point
+    :math:`p`: the :math:`v - k` blocks avoiding :math:`p` on the other :math:`v - 1` points (weight
+    :math:`k`, every point in :math:`k - \lambda` of them) and the :math:`k` blocks through :math:`p` with
+    :math:`p` deleted (weight :math:`k - 1`, every point in :math:`\lambda`). Each family is balanced.
+    """
+    pools = []
+    for v in (n, n + 1):
+        for name, group, base in _difference_sets(v):
+            mask = np.zeros(v, dtype=np.uint8)
+            mask[base] = 1
+            blocks = np.array(
+                [
+                    mask[(np.arange(v) ^ g) if group == "translation" else (np.arange(v) - g) % v]
+                    for g in range(v)
+                ],
+                dtype=np.uint8,
+            )
+            fams = []
+            if v == n:
+                fams += [(blocks, "blocks"), (1 - blocks, "complements")]
+            else:
+                p = v - 1
+                fams += [
+                    (np.delete(blocks[blocks[:, p] == 0], p, axis=1), "blocks avoiding a point"),
+                    (
+                        np.delete(blocks[blocks[:, p] == 1], p, axis=1),
+                        "blocks through a point, point deleted",
+                    ),
+                ]
+                comp = 1 - blocks
+                fams += [
+                    (np.delete(comp[comp[:, p] == 0], p, axis=1), "complements avoiding a point"),
+                    (
+                        np.delete(comp[comp[:, p] == 1], p, axis=1),
+                        "complements through a point, point deleted",
+                    ),
+                ]
+            for words, how in fams:
+                if len(words) < 2 or int(words[0].sum()) != w:
+                    continue
+                words = np.unique(words, axis=0)
+                dd = _min_distance(words)
+                if dd >= d:
+                    pools.append(
+                        CandidatePool(words, dd, np.zeros(len(words), dtype=np.int64), f"{name}: {how}")
+                    )
+    return pools
+
+
+def candidate_pools(n: int, w: int, d: int, *, seed: int = 0) -> list[CandidatePool]:
+    """Every structured (non-search) pool of weight-``w`` words of length ``n`` with pairwise distance >= ``d``."""
+    if not 0 < w < n or n > 64:
+        return []
+    return _linear_pools(n, w, d) + _nr_pools(n, w, d, seed) + _design_pools(n, w, d)
+
+
+def candidate_words(n: int, w: int, d: int) -> np.ndarray:
+    """The largest structured set of weight-``w`` words of length ``n`` with pairwise distance >= ``d``.
+
+    Takes the biggest of the linear, Nordstrom-Robinson and design pools and of a maximal greedy union of
+    group orbits (every such union has equal column sums). Returns an ``M x n`` ``uint8`` matrix, possibly
+    with 0 rows. E.g. ``candidate_words(32, 8, 8)`` gives a balanced 948-word code.
+    """
+    pools = candidate_pools(n, w, d)
+    orb = _orbit_pool(n, w, d, 0, 0, None)
+    if orb is not None:
+        pools.append(orb)
+    if not pools:
+        return np.zeros((0, n), dtype=np.uint8)
+    return max(pools, key=lambda p: p.size).words.copy()
+
+
+# -- the cut --------------------------------------------------------------------------------------------------
+def _reachable(counts: dict[int, int], target: int) -> bool:
+    """Whether ``target`` is a sum of unit sizes taking at most ``counts[s]`` units of size ``s``."""
+    if target < 0:
+        return False
+    reach, cap = 1, (1 << (target + 1)) - 1
+    for s, c in counts.items():
+        take = 1
+        while c > 0:  # binary splitting of a bounded multiplicity
+            t = min(take, c)
+            reach = (reach | (reach << (s * t))) & cap
+            c -= t
+            take *= 2
+    return bool((reach >> target) & 1)
+
+
+def _cut_units(pool: CandidatePool, k: int, rng: np.random.Generator) -> np.ndarray | None:
+    """Indices of ``k`` words forming a union of units, few pairs at the pool's minimum distance; None if
+    no union of units has exactly ``k`` words."""
+    labels = np.unique(pool.units, return_inverse=True)[1].reshape(-1)
+    u = int(labels.max()) + 1
+    sizes = np.bincount(labels, minlength=u)
+    drop = pool.size - k
+    if drop == 0:
+        return np.arange(pool.size)
+    counts = {int(v): int(c) for v, c in zip(*np.unique(sizes, return_counts=True))}
+    if not _reachable(counts, drop):
+        return None
+    ov = _overlaps(pool.words)
+    np.fill_diagonal(ov, -1)
+    dmin_ov = int(ov.max())
+    at_min = (ov == dmin_ov).astype(np.float64)
+    onehot = np.zeros((pool.size, u), dtype=np.float64)
+    onehot[np.arange(pool.size), labels] = 1.0
+    # pairs at d_min between units (BLAS float product of 0/1 matrices, exact below 2^53);
+    # the diagonal counts each internal pair twice
+    pu = np.rint(onehot.T @ at_min @ onehot).astype(np.int64)
+    pu[np.diag_indices(u)] //= 2
+    tie = rng.permutation(u)
+    removed = np.zeros(u, dtype=bool)
+    # gain[v] = pairs at d_min lost by removing unit v now (internal + with every kept unit)
+    gain = pu.sum(axis=1).astype(float)
+    need = drop
+    while need > 0:
+        best, best_key = -1, None
+        for s in sorted(counts):
+            if s > need or counts[s] == 0:
+                continue
+            rest = dict(counts)
+            rest[s] -= 1
+            if not _reachable(rest, need - s):
+                continue
+            cand = np.flatnonzero((~removed) & (sizes == s))
+            scores = gain[cand] / s
+            top = cand[scores == scores.max()]
+            v = int(top[np.argmin(tie[top])])
+            key = (float(gain[v]) / s, -tie[v])
+            if best_key is None or key > best_key:
+                best, best_key = v, key
+        if best < 0:  # pragma: no cover - reachability was checked above
+            return None
+        removed[best] = True
+        counts[int(sizes[best])] -= 1
+        need -= int(sizes[best])
+        gain -= pu[:, best]
+        gain[best] = 0
+    # same-size swaps: put back removed unit a, remove kept unit b, if fewer pairs remain
+    for _ in range(50):
+        kept = ~removed
+        attach = pu[:, kept].sum(axis=1)  # pairs with kept units (includes own diagonal if kept)
+        improved = False
+        for a in np.flatnonzero(removed)[np.argsort(tie[removed])]:
+            same = np.flatnonzero(kept & (sizes == sizes[a]))
+            if not len(same):
+                continue
+            # pairs after swap: + (attach[a] - pu[a,b] + pu[a,a]) - attach[b]
+            delta = attach[a] + pu[a, a] - pu[a, same] - attach[same]
+            j = int(np.argmin(delta))
+            if delta[j] < 0:
+                b = int(same[j])
+                removed[a], removed[b] = False, True
+                kept = ~removed
+                improved = True
+                break
+        if not improved:
+            break
+    return np.flatnonzero(~removed[labels])
+
+
+def _cut_milp(pool: CandidatePool, k: int, time_limit: float) -> np.ndarray | None:
+    """K words with the smallest column spread, then fewest d_min-neighbours (linear proxy), by MILP."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    m, n = pool.words.shape
+    ov = _overlaps(pool.words)
+    np.fill_diagonal(ov, -1)
+    deg = (ov == ov.max()).sum(axis=1).astype(float)
+    big = 1.0 + deg.sum()
+    c = np.concatenate([deg, [-big, big]])  # variables: x (m), lo, hi
+    a_sum = np.concatenate([np.ones(m), [0.0, 0.0]])[None, :]
+    cols = pool.words.T.astype(float)
+    a_hi = np.hstack([cols, np.zeros((n, 1)), -np.ones((n, 1))])
+    a_lo = np.hstack([cols, -np.ones((n, 1)), np.zeros((n, 1))])
+    cons = [
+        LinearConstraint(a_sum, k, k),
+        LinearConstraint(a_hi, -np.inf, 0),
+        LinearConstraint(a_lo, 0, np.inf),
+    ]
+    integrality = np.ones(m + 2)
+    bounds = Bounds(np.zeros(m + 2), np.concatenate([np.ones(m), [k, k]]))
+    res = milp(
+        c,
+        constraints=cons,
+        integrality=integrality,
+        bounds=bounds,
+        options={"time_limit": max(1.0, time_limit), "disp": False},
+    )
+    if res.x is None:
+        return None
+    return np.flatnonzero(res.x[:m] > 0.5)
+
+
+def _cut(pool: CandidatePool, k: int, rng: np.random.Generator, time_limit: float) -> np.ndarray | None:
+    if pool.size < k:
+        return None
+    if pool.size > MAX_POOL_FOR_CUT:
+        return None
+    if (pool.units >= 0).all() and _balanced_labels(pool.words, pool.units):
+        idx = _cut_units(pool, k, rng)
+        if idx is not None:
+            return pool.words[idx]
+    if pool.size == k:
+        return pool.words
+    idx = _cut_milp(pool, k, time_limit)
+    return None if idx is None else pool.words[idx]
+
+
+# -- the generator --------------------------------------------------------------------------------------------
+@register
+class AlgebraicGenerator(Generator):
+    r"""Constant-weight codes cut from linear codes, Nordstrom-Robinson translates, designs and group orbits.
+
+    ``params``: ``restarts`` (int, default 3): orbit-search restarts per distance after the lexicographic one.
+    """
+
+    name = "algebraic"
+
+    def applicable(self, req: GenerateRequest) -> bool:
+        n, w = req.subnns, req.active
+        if n > 64 or not 0 < w < n:
+            return False
+        if orbit_enumeration_size(n, w) <= MAX_ORBIT_ENUMERATION:
+            return True
+        if any(req.classes <= c.weight_distribution[w] <= MAX_POOL_FOR_CUT for c in _linear_codes(n)):
+            return True
+        return any(p.size >= req.classes for p in _nr_pools(n, w, 2, 0) + _design_pools(n, w, 2))
+
+    def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
+        from ._bounds import max_distance_bound
+
+        start = time.perf_counter()
+        k, n, w = req.classes, req.subnns, req.active
+        restarts = int(req.params.get("restarts", 3))
+        if not self.applicable(req):
+            raise GenerationError(f"No structured source of length {n} and weight {w} for {k} words.")
+        top = max_distance_bound(k, n, w)
+        if req.min_distance is not None:
+            top = min(top, req.min_distance + (req.min_distance % 2))
+        floor = 2 if req.min_distance is None else req.min_distance
+        distances = [d for d in range(top - top % 2, floor - 1, -2) if d >= 2]
+        for i, d in enumerate(distances):
+            if progress:
+                progress(i / max(1, len(distances)), f"algebraic: trying d={d}")
+            best, best_src = self._best_at(req, d, restarts, start)
+            if best is not None:
+                if progress:
+                    progress(1.0, f"algebraic: d={best.d} from {best_src}")
+                return GenerateResult(
+                    code=best,
+                    method=self.name,
+                    seed=req.seed,
+                    params={"restarts": restarts, "source": best_src},
+                    seconds=time.perf_counter() - start,
+                )
+        raise GenerationError(
+            f"The algebraic sources give no {k}-word code of length {n}, weight {w}"
+            + (f" and distance >= {req.min_distance}." if req.min_distance else ".")
+        )
+
+    def _best_at(self, req: GenerateRequest, d: int, restarts: int, start: float):
+        k, n, w = req.classes, req.subnns, req.active
+        rng = np.random.default_rng(req.seed)
+        best, best_src = None, ""
+
+        def consider(pool: CandidatePool | None):
+            nonlocal best, best_src
+            if pool is None or pool.size < k:
+                return
+            left = req.time_limit - (time.perf_counter() - start)
+            words = _cut(pool, k, rng, min(30.0, max(1.0, left)))
+            if words is None:
+                return
+            code = ConstantWeightCode(words)
+            if code.d < d:
+                return
+            if best is None or sort_key(code) > sort_key(best):
+                best, best_src = code, pool.source
+
+        for pool in candidate_pools(n, w, d, seed=req.seed):
+            consider(pool)
+        cheap = orbit_enumeration_size(n, w) <= 200_000
+        if best is None or cheap:
+            for r in range(restarts + 1):
+                if r and time.perf_counter() - start > req.time_limit:
+                    break
+                consider(_orbit_pool(n, w, d, r, req.seed, k + 2 * n))
+        return best, best_src

@@ -1,0 +1,396 @@
+r"""``anneal``: simulated annealing on the overlap matrix, with rule A and column balance as hard constraints.
+
+State: a K x N 0/1 matrix M and its overlap matrix :math:`G = MM^\top` (:math:`g_{ab}` = ones rows a and
+b share, :math:`d_H(a,b) = 2(w - g_{ab})`). A move takes two rows a, b, a column i with
+:math:`M_{ai}=1, M_{bi}=0` and a column j with :math:`M_{aj}=0, M_{bj}=1`, and swaps: a moves its one
+from i to j and b from j to i. Row weights and column sums are unchanged, so a balanced start stays
+balanced, and only rows a and b of G change, by :math:`\pm(M_{cj} - M_{ci})` for every other row c:
+a move costs O(K) to score and to apply. All :math:`|I||J|` moves of one pair (a, b) are scored at once
+with numpy.
+
+Energy at a target overlap :math:`\lambda` (target distance :math:`2(w-\lambda)`):
+
+.. math:: E = \#\{a<b : g_{ab} = \lambda\} + P \sum_{a<b,\ g_{ab}>\lambda} \tbinom{g_{ab}-\lambda+1}{2},
+
+so a state with E < P has distance :math:`\ge 2(w-\lambda)` and E pairs at the minimum. The target starts
+at the distance bound and is relaxed by one step (d - 2) when no state without violations turned up
+within ``patience`` of the budget; it is tightened (d + 2) whenever no pair sits at the target any more.
+The row a of a move is drawn with probability proportional to its number of bad pairs; b uniformly.
+The best state by the true key (d up, pairs at d down) is kept, so the result is never worse than
+the (balanced) start.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from itertools import combinations
+from math import comb
+
+from ._code import ConstantWeightCode
+from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
+from ._random import balanced_spread, overlaps, random_balanced_code, score_matrix
+
+
+_FORBID = 1e9  # energy change of a move that would make two rows equal (overlap w)
+
+
+def _tables(w: int, lam: int, penalty: float, base: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-pair energy and its change when the overlap goes up / down by one, indexed by overlap + 1
+    (index 0 is the diagonal, g = -1, which never changes)."""
+    g = np.arange(-1, w + 1)
+    ex = np.clip(g - lam, 0, None)
+    energy = np.where(g <= lam, base ** (np.minimum(g, lam) - lam), 1.0 + penalty * (ex * (ex + 1) // 2))
+    energy[0] = 0.0
+    up = np.zeros(w + 2)
+    dn = np.zeros(w + 2)
+    up[1:-1] = energy[2:] - energy[1:-1]
+    up[-2] = _FORBID  # overlap w - 1 -> w: the rows would become equal
+    dn[2:] = energy[1:-1] - energy[2:]
+    return energy, up, dn
+
+
+class _State:
+    """Mutable annealing state: matrix, overlap matrix (diagonal -1), per-row bad counts and level histogram."""
+
+    def __init__(self, m: np.ndarray):
+        self.m = np.ascontiguousarray(m, dtype=np.int8)
+        self.mf = self.m.astype(np.float64)
+        self.k, self.n = self.m.shape
+        self.w = int(self.m[0].sum())
+        self.g = overlaps(self.m)
+        np.fill_diagonal(self.g, -1)
+        iu = np.triu_indices(self.k, 1)
+        self.hist = np.bincount(self.g[iu], minlength=self.w + 1).astype(np.int64)
+
+    def key(self) -> tuple[int, int]:
+        """(-top overlap, -pairs at it): larger is better (d up, pairs down)."""
+        top = int(np.flatnonzero(self.hist)[-1])
+        return (-top, -int(self.hist[top]))
+
+    def set_target(self, lam: int, penalty: float, base: float) -> None:
+        self.lam = lam
+        self.etab, self.up, self.dn = _tables(self.w, lam, penalty, base)
+        self.bad = (self.g >= lam).sum(axis=1).astype(np.int64)  # pairs at or above target per row
+        self.viol = (self.g > lam).sum(axis=1).astype(np.int64)  # pairs above target per row
+        self.nviol = int(self.viol.sum()) // 2
+
+    def best_swap(self, a: int, rng: np.random.Generator, top: int, max_partners: int):
+        r"""The best swap that moves a one of row a from column i to column j, with a partner row b
+        moving its one from j to i. Returns (dE, b, i, j) or None.
+
+        For row a alone, with :math:`u_c, v_c` the energy change of pair (a, c) when its overlap goes up
+        / down, :math:`\Delta_a(i,j) = \sum_c u_c M_{cj} + \sum_c v_c M_{ci} - \sum_c (u_c+v_c) M_{ci}M_{cj}`:
+        all :math:`N^2` moves of row a from two matrix products. The ``top`` best (i, j) are then completed
+        with the best of up to ``max_partners`` rows b (:math:`M_{bi}=0, M_{bj}=1`), scored the same way.
+        """
+        mf, g = self.mf, self.g
+        ga = g[a] + 1
+        u, v = self.up[ga], self.dn[ga]
+        U = u @ mf
+        V = v @ mf
+        X = mf.T @ (mf * (u + v)[:, None])
+        de_a = V[:, None] + U[None, :] - X
+        ones = self.m[a] == 1
+        de_a[~ones, :] = np.inf
+        de_a[:, ones] = np.inf
+        de_a += rng.random(de_a.shape) * 1e-7  # random tie-break
+        order = np.argsort(de_a, axis=None)[:top]
+        best = None
+        for flat in order:
+            i, j = divmod(int(flat), self.n)
+            base_de = de_a[i, j]
+            if not np.isfinite(base_de):
+                break
+            mi, mj = self.m[:, i], self.m[:, j]
+            B = np.flatnonzero((mi == 0) & (mj == 1))
+            if B.size == 0:
+                continue
+            if B.size > max_partners:
+                B = rng.choice(B, max_partners, replace=False)
+            v_up = ((mi == 1) & (mj == 0)).astype(np.float64)  # b's overlap with c goes up
+            v_up[a] = 0.0  # the pair (a, b) keeps its overlap
+            v_dn = ((mj == 1) & (mi == 0)).astype(np.float64)  # b's overlap with c goes down (diagonal: 0)
+            gb = g[B] + 1
+            de_b = self.up[gb] @ v_up + self.dn[gb] @ v_dn
+            total = base_de - u[B] + de_b  # u[B]: row a's score counted pair (a, b) as going up
+            x = int(np.argmin(total))
+            if best is None or total[x] < best[0]:
+                best = (float(total[x]), int(B[x]), i, j)
+        return best
+
+    def best_redistribution(self, a: int, b: int, rng: np.random.Generator, max_options: int):
+        """The best way to share the ones of rows a and b anew: both keep their common ones, and the
+        2h positions where exactly one of them has a one are split h / h again (column sums stay).
+        Scores up to ``max_options`` splits at once. Returns (dE, new row a, new row b) or None."""
+        m, mf = self.m, self.mf
+        sd = np.flatnonzero(m[a] != m[b])
+        h = sd.size // 2
+        if h < 2:
+            return None
+        total = comb(2 * h, h)
+        if total <= max_options:
+            opts = np.zeros((total, 2 * h), dtype=np.float64)
+            for r, cols in enumerate(combinations(range(2 * h), h)):
+                opts[r, list(cols)] = 1.0
+        else:
+            keys = rng.random((max_options, 2 * h))
+            idx = np.argpartition(keys, h - 1, axis=1)[:, :h]
+            opts = np.zeros((max_options, 2 * h), dtype=np.float64)
+            np.put_along_axis(opts, idx, 1.0, axis=1)
+        common = (m[a] == 1) & (m[b] == 1)
+        cov = mf[:, common].sum(axis=1)
+        part = mf[:, sd]  # K x 2h
+        sx = opts @ part.T  # overlap of the new row a with every row, beyond the common ones
+        gx = (cov[None, :] + sx).astype(np.int64)
+        gy = (cov + part.sum(axis=1))[None, :].astype(np.int64) - sx.astype(np.int64)
+        gx[:, [a, b]] = -1
+        gy[:, [a, b]] = -1
+        et = self.etab
+        old = et[self.g[a] + 1].sum() + et[self.g[b] + 1].sum() - 2 * et[self.g[a, b] + 1]
+        de = et[gx + 1].sum(axis=1) + et[gy + 1].sum(axis=1) - old
+        de[(gx == self.w).any(axis=1) | (gy == self.w).any(axis=1)] = np.inf
+        de += rng.random(de.shape) * 1e-7
+        x = int(np.argmin(de))
+        if not np.isfinite(de[x]):
+            return None
+        ra = common.astype(np.int8)
+        rb = common.astype(np.int8)
+        ra[sd] = opts[x].astype(np.int8)
+        rb[sd] = 1 - opts[x].astype(np.int8)
+        if np.array_equal(ra, m[a]) or np.array_equal(ra, m[b]):
+            return None
+        return float(de[x]), ra, rb
+
+    def set_rows(self, a: int, b: int, ra: np.ndarray, rb: np.ndarray) -> None:
+        """Replace rows a and b (same column sums) and update every derived quantity."""
+        g = self.g
+        oa, ob = g[a].copy(), g[b].copy()
+        self.m[a], self.m[b] = ra, rb
+        self.mf[a], self.mf[b] = ra, rb
+        na = (self.mf @ self.mf[a]).astype(np.int32)
+        nb = (self.mf @ self.mf[b]).astype(np.int32)
+        na[a] = nb[b] = -1
+        self._update(a, b, oa, ob, na, nb)
+
+    def apply(self, a: int, b: int, i: int, j: int) -> None:
+        m, g = self.m, self.g
+        delta = m[:, j].astype(np.int32) - m[:, i]
+        delta[a] = 0
+        delta[b] = 0
+        m[a, i], m[a, j], m[b, i], m[b, j] = 0, 1, 1, 0
+        self.mf[a, i], self.mf[a, j], self.mf[b, i], self.mf[b, j] = 0.0, 1.0, 1.0, 0.0
+        oa, ob = g[a].copy(), g[b].copy()
+        self._update(a, b, oa, ob, oa + delta, ob - delta)
+
+    def _update(self, a: int, b: int, oa: np.ndarray, ob: np.ndarray, na: np.ndarray, nb: np.ndarray) -> None:
+        g = self.g
+        g[a], g[:, a] = na, na
+        g[b], g[:, b] = nb, nb
+        lam = self.lam
+        # per-row bad/violation counts: rows c != a, b change through pairs (a,c) and (b,c)
+        dbad = (na >= lam).astype(np.int64) - (oa >= lam) + (nb >= lam) - (ob >= lam)
+        dvio = (na > lam).astype(np.int64) - (oa > lam) + (nb > lam) - (ob > lam)
+        self.bad += dbad
+        self.viol += dvio
+        self.bad[a] = int((na >= lam).sum())
+        self.bad[b] = int((nb >= lam).sum())
+        self.viol[a] = int((na > lam).sum())
+        self.viol[b] = int((nb > lam).sum())
+        self.nviol = int(self.viol.sum()) // 2
+        # histogram of overlap levels over unordered pairs; the pair (a, b) is unchanged
+        mask = np.ones(self.k, dtype=bool)
+        mask[[a, b]] = False
+        L = self.w + 1
+        self.hist += np.bincount(na[mask], minlength=L) - np.bincount(oa[mask], minlength=L)
+        self.hist += np.bincount(nb[mask], minlength=L) - np.bincount(ob[mask], minlength=L)
+
+
+def _rebalance(st: _State, target_spread: int) -> int:
+    """Greedy column balancing: move a one from the fullest to the emptiest column in the row where it
+    raises the energy least. Returns the number of moves made."""
+    moves = 0
+    while True:
+        cs = st.m.sum(axis=0)
+        if int(cs.max() - cs.min()) <= target_spread:
+            return moves
+        i, j = int(np.argmax(cs)), int(np.argmin(cs))
+        rows = np.flatnonzero((st.m[:, i] == 1) & (st.m[:, j] == 0))
+        delta = (st.m[:, j].astype(np.int32) - st.m[:, i])[None, :].repeat(rows.size, axis=0)
+        delta[np.arange(rows.size), rows] = 0
+        new = st.g[rows] + delta
+        valid = ~(new == st.w).any(axis=1)
+        de = (st.etab[new + 1] - st.etab[st.g[rows] + 1]).sum(axis=1).astype(np.float64)
+        de[~valid] = np.inf
+        if not valid.any():
+            return moves  # every move would duplicate a row: keep the spread we have
+        r = int(rows[int(np.argmin(de))])
+        st.m[r, i], st.m[r, j] = 0, 1
+        d = st.m[:, j].astype(np.int32) - st.m[:, i]
+        d[r] = 0
+        old = st.g[r].copy()
+        st.g[r] += d
+        st.g[:, r] = st.g[r]
+        mask = np.arange(st.k) != r
+        st.hist += np.bincount(st.g[r][mask], minlength=st.w + 1) - np.bincount(old[mask], minlength=st.w + 1)
+        moves += 1
+
+
+def anneal_matrix(
+    m0: np.ndarray,
+    *,
+    rng: np.random.Generator,
+    iters: int,
+    goal_distance: int,
+    t_start: float = 2.0,
+    t_end: float = 0.05,
+    penalty: float = 6.0,
+    base: float = 2.0,
+    top: int = 3,
+    max_partners: int = 64,
+    pair_moves: float = 0.3,
+    max_options: int = 512,
+    patience: float = 0.3,
+    focus: float = 0.9,
+    time_limit: float | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[np.ndarray, dict]:
+    """Anneal ``m0`` (K x N, constant weight) keeping its row weights and (after an initial greedy
+    rebalancing to the smallest possible spread) its column sums. Returns the best matrix and stats."""
+    t0 = time.perf_counter()
+    st = _State(m0)
+    k, n, w = st.k, st.n, st.w
+    lam_goal = max(0, w - goal_distance // 2)
+    lam = max(lam_goal, 0)
+    st.set_target(lam, penalty, base)
+    rebalanced = _rebalance(st, balanced_spread(k, n, w))
+    st.mf = st.m.astype(np.float64)
+    st.set_target(lam, penalty, base)
+    best_m, best_key = st.m.copy(), st.key()
+    start_key = best_key
+    feasible_seen = st.nviol == 0
+    since_target = 0
+    log_ratio = np.log(t_end / t_start)
+    capped = False
+    it = 0
+    for it in range(iters):
+        temp = t_start * np.exp(log_ratio * it / max(1, iters - 1))
+        if st.nviol == 0 and not st.bad.any() and lam > 0:
+            lam -= 1  # no pair at the target any more: aim one distance step higher
+            st.set_target(lam, penalty, base)
+            feasible_seen, since_target = st.nviol == 0, 0
+        elif not feasible_seen and since_target > patience * iters:
+            lam += 1  # the target looks out of reach: relax it by one distance step
+            st.set_target(lam, penalty, base)
+            feasible_seen, since_target = st.nviol == 0, 0
+        since_target += 1
+        weights = st.viol if st.nviol > 0 else st.bad
+        if rng.random() < focus and weights.any():
+            c = np.cumsum(weights)
+            a = int(np.searchsorted(c, rng.random() * c[-1], side="right"))
+        else:
+            a = int(rng.integers(k))
+        if rng.random() < pair_moves:
+            b = int(rng.integers(k - 1))
+            b += b >= a
+            found = st.best_redistribution(a, b, rng, max_options)
+            if found is None:
+                continue
+            dmin, ra, rb = found
+        else:
+            found = st.best_swap(a, rng, top, max_partners)
+            if found is None:
+                continue
+            dmin, b, i, j = found
+            ra = None
+        if dmin >= _FORBID / 2:
+            continue
+        if dmin <= 0 or rng.random() < np.exp(-dmin / temp):
+            if ra is None:
+                st.apply(a, b, i, j)
+            else:
+                st.set_rows(a, b, ra, rb)
+            if st.nviol == 0:
+                feasible_seen = True
+            key = st.key()
+            if key > best_key:
+                best_key, best_m = key, st.m.copy()
+        if (it & 1023) == 0:
+            if progress:
+                progress(it / iters, f"anneal: d={2 * (w + best_key[0])}, pairs={-best_key[1]}")
+            if time_limit is not None and time.perf_counter() - t0 > time_limit:
+                capped = True
+                break
+    stats = {
+        "iterations_run": it + 1,
+        "rebalance_moves": rebalanced,
+        "start_distance": 2 * (w + start_key[0]),
+        "start_pairs": -start_key[1],
+        "time_cap_hit": capped,
+    }
+    return best_m.astype(np.uint8), stats
+
+
+def default_iters(k: int) -> int:
+    """Default iteration budget: about 4 s on one core of the reference machine for K = 100."""
+    return 60_000 if k <= 200 else 120_000
+
+
+@register
+class AnnealGenerator(Generator):
+    """Simulated annealing with exact weights and exact column balance.
+
+    params: ``iters`` (budget of scored neighbourhoods, default 60 000 for K <= 200 else 120 000),
+    ``t_start`` (2.0), ``t_end`` (0.05), ``penalty`` (6.0, energy of one overlap unit above target),
+    ``patience`` (0.3, budget fraction before the target distance is relaxed), ``goal_distance``
+    (default: the Johnson/LP bound), ``initial`` (optional list of K bit strings to start from;
+    otherwise a balanced random code from the seed).
+    """
+
+    name = "anneal"
+
+    def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
+        t0 = time.perf_counter()
+        k, n, w = req.classes, req.subnns, req.active
+        p = dict(req.params)
+        rng = np.random.default_rng(req.seed)
+        initial = p.pop("initial", None)
+        if initial is not None:
+            start = ConstantWeightCode.from_strings(initial)
+            if (start.size, start.n, start.w) != (k, n, w):
+                raise ValueError(
+                    f"params['initial'] is a ({start.size}, {start.n}, {start.w}) code, not ({k}, {n}, {w})."
+                )
+            m0 = start.matrix.copy()
+        else:
+            m0 = random_balanced_code(k, n, w, rng)
+        if "goal_distance" in p:
+            goal = int(p["goal_distance"])
+        else:
+            from ._bounds import max_distance_bound
+
+            goal = int(max_distance_bound(k, n, w))
+        settings = {
+            "iters": int(p.get("iters", default_iters(k))),
+            "t_start": float(p.get("t_start", 2.0)),
+            "t_end": float(p.get("t_end", 0.05)),
+            "penalty": float(p.get("penalty", 6.0)),
+            "base": float(p.get("base", 2.0)),
+            "pair_moves": float(p.get("pair_moves", 0.3)),
+            "patience": float(p.get("patience", 0.3)),
+        }
+        if settings["iters"] < 1:
+            raise ValueError(f"params['iters'] must be at least 1, not {settings['iters']}.")
+        best, stats = anneal_matrix(
+            m0, rng=rng, goal_distance=goal, time_limit=req.time_limit, progress=progress, **settings
+        )
+        d, _, _ = score_matrix(best)
+        if req.min_distance is not None and d < req.min_distance:
+            raise GenerationError(f"anneal: reached d = {d}, below the required {req.min_distance}.")
+        params = {**settings, "goal_distance": goal, "start": "initial" if initial is not None else "random"}
+        if initial is not None:
+            params["initial"] = list(initial)
+        params.update(stats)
+        return GenerateResult(ConstantWeightCode(best), self.name, req.seed, params, time.perf_counter() - t0)

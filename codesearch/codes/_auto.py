@@ -1,0 +1,97 @@
+"""``auto`` (the default method): run every method that applies and keep the best code.
+
+Order: algebraic, exact, lexicode, anneal, random. ``anneal`` starts from the best code found so far
+(it never returns anything worse than its balanced start), or from a random balanced code when no
+earlier method produced one. The best code by (d, -pairs at d, -spread) wins; ties go to the earlier
+method. The search stops early once a code reaches the distance bound, the LP minimum of pairs at
+that distance and the smallest possible spread: nothing can beat it.
+
+Reproducibility: every method runs on deterministic budgets (iterations, nodes, scanned words), so
+the same request gives the same matrix. ``time_limit`` is only a safety cap: each method gets the time
+that is left, and a method cut short by it records that in its params (``time_cap_hit``); only then
+does the wall clock influence the result.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ._code import ConstantWeightCode
+from ._generator import (
+    GenerateRequest,
+    GenerateResult,
+    GenerationError,
+    Generator,
+    ProgressFn,
+    _REGISTRY,
+    register,
+)
+from ._random import balanced_spread, key_of, score_matrix
+
+#: the methods ``auto`` tries, in order
+AUTO_ORDER = ("algebraic", "exact", "lexicode", "anneal", "random")
+
+
+@register
+class AutoGenerator(Generator):
+    """Best of the applicable methods within ``time_limit``.
+
+    params: ``methods`` (list, default all of ``AUTO_ORDER``), ``<method>`` (a dict of params passed to
+    that method, e.g. ``{"anneal": {"iters": 20000}}``).
+    """
+
+    name = "auto"
+
+    def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
+        from ._bounds import lp_min_pairs, max_distance_bound
+
+        t0 = time.perf_counter()
+        k, n, w = req.classes, req.subnns, req.active
+        methods = list(req.params.get("methods", AUTO_ORDER))
+        unknown = [m for m in methods if m not in _REGISTRY or m == self.name]
+        if unknown:
+            raise ValueError(f"params['methods'] has unknown entries: {', '.join(map(str, unknown))}.")
+        bound = int(max_distance_bound(k, n, w))
+        best: GenerateResult | None = None
+        best_key = None
+        scores: dict[str, dict] = {}
+        for idx, name in enumerate(methods):
+            remaining = req.time_limit - (time.perf_counter() - t0)
+            if remaining <= 0:
+                scores[name] = {"skipped": "time limit reached"}
+                continue
+            gen = _REGISTRY[name]()
+            params = dict(req.params.get(name, {}))
+            if name == "anneal" and best is not None and "initial" not in params:
+                params["initial"] = best.code.codewords
+            sub = GenerateRequest(k, n, w, req.seed, req.min_distance, remaining, params)
+            if not gen.applicable(sub):
+                scores[name] = {"skipped": "not applicable"}
+                continue
+
+            def sub_progress(frac: float, msg: str, _i=idx) -> None:
+                if progress:
+                    progress((_i + min(max(frac, 0.0), 1.0)) / len(methods), msg)
+
+            try:
+                res = gen.generate(sub, sub_progress)
+            except GenerationError as exc:
+                scores[name] = {"error": str(exc)}
+                continue
+            d, pairs, spread = score_matrix(res.code.matrix)
+            scores[name] = {"d": d, "pairs": pairs, "spread": spread, "seconds": round(res.seconds, 3)}
+            if name == "anneal" and "initial" in params and "initial" not in req.params.get(name, {}):
+                scores[name]["started_from"] = best.method
+            key = key_of((d, pairs, spread))
+            if best_key is None or key > best_key:
+                best, best_key = res, key
+            lp = lp_min_pairs(k, n, w, d)
+            if d >= bound and spread <= balanced_spread(k, n, w) and lp is not None and pairs <= lp:
+                break  # provably optimal: d at the bound, pairs at the LP minimum, best balance
+        if best is None:
+            detail = "; ".join(f"{m}: {s.get('error', s.get('skipped'))}" for m, s in scores.items())
+            raise GenerationError(f"auto: no method produced a code ({detail}).")
+        winner_params = {key: val for key, val in best.params.items() if key != "initial"}
+        params = {"winner": best.method, "winner_params": winner_params, "scores": scores}
+        return GenerateResult(ConstantWeightCode(best.code.matrix), self.name, req.seed, params,
+                              time.perf_counter() - t0)

@@ -1,0 +1,150 @@
+"""``random``: the best of M random column-balanced constant-weight matrices.
+
+In the spirit of Allwein, Schapire and Singer's random output codes: draw many random codes and keep
+the best one. Every draw is balanced by construction: row by row, a codeword takes its ``w`` ones in
+the columns used least so far (ties broken at random), so the column sums never differ by more than
+one and are all equal to :math:`wK/N` whenever that is an integer.
+
+This module also holds the small numpy helpers the other generators share (fast scoring of a 0/1
+matrix, balanced random matrices, row de-duplication).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ._code import ConstantWeightCode
+from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+def overlaps(m: np.ndarray) -> np.ndarray:
+    """K x K matrix of row overlaps (shared ones) as int32. Exact: float32 sums of 0/1 up to 2^24."""
+    f = np.asarray(m, dtype=np.float32)
+    return (f @ f.T).astype(np.int32)
+
+
+def score_matrix(m: np.ndarray) -> tuple[int, int, int]:
+    r"""(d, pairs at d, column spread) of a constant-weight 0/1 matrix, without building a code.
+
+    With :math:`g_{ab}` the overlap of rows :math:`a, b` and weight :math:`w`,
+    :math:`d_H = 2(w - g_{ab})`, so the minimum distance comes from the largest off-diagonal overlap.
+    """
+    m = np.asarray(m)
+    w = int(m[0].sum())
+    g = overlaps(m)
+    iu = np.triu_indices(m.shape[0], 1)
+    off = g[iu]
+    top = int(off.max())
+    cs = m.sum(axis=0)
+    return 2 * (w - top), int((off == top).sum()), int(cs.max() - cs.min())
+
+
+def key_of(score: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Preference key of a (d, pairs, spread) score, as :func:`codesearch.codes.sort_key`: larger is better."""
+    d, pairs, spread = score
+    return (d, -pairs, -spread)
+
+
+def balanced_spread(k: int, n: int, w: int) -> int:
+    """The smallest column spread a K-word weight-w code of length N can have: 0 if N divides wK, else 1."""
+    return 0 if (w * k) % n == 0 else 1
+
+
+def balanced_random_matrices(k: int, n: int, w: int, rng: np.random.Generator, trials: int) -> np.ndarray:
+    """``trials`` random K x N matrices (shape trials x K x N, uint8), rows of weight w, column spread <= 1.
+
+    Row by row each matrix puts its ones in the w least-used columns, ties broken by uniform noise:
+    the noise is < 1, so a column used less always wins and the column sums stay within one of each
+    other. Rows may repeat; :func:`fix_duplicate_rows` repairs that.
+    """
+    out = np.zeros((trials, k, n), dtype=np.uint8)
+    counts = np.zeros((trials, n), dtype=np.float64)
+    t_idx = np.arange(trials)[:, None]
+    for r in range(k):
+        keys = counts + rng.random((trials, n))
+        cols = np.argpartition(keys, w - 1, axis=1)[:, :w]
+        out[t_idx, r, cols] = 1
+        counts[t_idx, cols] += 1
+    return out
+
+
+def fix_duplicate_rows(m: np.ndarray, rng: np.random.Generator, max_moves: int = 10_000) -> bool:
+    """Make the rows of ``m`` distinct in place with column-sum preserving swaps; False if it gives up.
+
+    A swap takes a row with a duplicate and another row b, a column i where the row has a one and b a
+    zero and a column j the other way round, and exchanges them: row weights and column sums stay.
+    """
+    k, n = m.shape
+    for _ in range(max_moves):
+        _, first, inverse = np.unique(m, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        dup = np.flatnonzero(first[inverse] != np.arange(k))
+        if dup.size == 0:
+            return True
+        a = int(dup[0])
+        b = int(rng.integers(k))
+        ones_a = np.flatnonzero((m[a] == 1) & (m[b] == 0))
+        ones_b = np.flatnonzero((m[b] == 1) & (m[a] == 0))
+        if ones_a.size == 0 or ones_b.size == 0:
+            continue
+        i = int(rng.choice(ones_a))
+        j = int(rng.choice(ones_b))
+        m[a, i], m[a, j], m[b, i], m[b, j] = 0, 1, 1, 0
+    return False
+
+
+def random_balanced_code(k: int, n: int, w: int, rng: np.random.Generator) -> np.ndarray:
+    """One K x N balanced random matrix with distinct rows (GenerationError if that is impossible)."""
+    for _ in range(20):
+        m = balanced_random_matrices(k, n, w, rng, 1)[0]
+        if fix_duplicate_rows(m, rng):
+            return m
+    raise GenerationError(f"Could not draw {k} distinct balanced words of weight {w} and length {n}.")
+
+
+# -- the generator -------------------------------------------------------------------------------
+@register
+class RandomGenerator(Generator):
+    """Best of ``trials`` random balanced matrices by (d, -pairs at d, -spread).
+
+    params: ``trials`` (default 200 for K <= 200, else 40): how many matrices are drawn.
+    """
+
+    name = "random"
+
+    def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
+        t0 = time.perf_counter()
+        k, n, w = req.classes, req.subnns, req.active
+        trials = int(req.params.get("trials", 200 if k <= 200 else 40))
+        if trials < 1:
+            raise ValueError(f"params['trials'] must be at least 1, not {trials}.")
+        rng = np.random.default_rng(req.seed)
+        batch = max(1, min(trials, 2_000_000 // max(1, k * n)))
+        best, best_key, done, capped = None, None, 0, False
+        while done < trials:
+            mats = balanced_random_matrices(k, n, w, rng, min(batch, trials - done))
+            for m in mats:
+                done += 1
+                if not fix_duplicate_rows(m, rng):
+                    continue
+                key = key_of(score_matrix(m))
+                if best_key is None or key > best_key:
+                    best, best_key = m.copy(), key
+            if progress:
+                progress(done / trials, f"random: {done}/{trials} draws, best d={best_key[0] if best_key else '-'}")
+            if time.perf_counter() - t0 > req.time_limit:
+                capped = True
+                break
+        if best is None:
+            raise GenerationError(f"random: no draw gave {k} distinct words of weight {w} and length {n}.")
+        if req.min_distance is not None and best_key[0] < req.min_distance:
+            raise GenerationError(
+                f"random: the best of {done} draws has d = {best_key[0]} < the required {req.min_distance}."
+            )
+        params = {"trials": trials}
+        if capped:
+            params["time_cap_hit_after"] = done
+        return GenerateResult(ConstantWeightCode(best), self.name, req.seed, params, time.perf_counter() - t0)

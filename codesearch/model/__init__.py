@@ -1,0 +1,71 @@
+"""Coded ResNeXt in PyTorch: networks from a preset and a coding scheme, binary-classifier extraction.
+
+Needs PyTorch (``pip install torch``). Quick start::
+
+    from codesearch.model import create_model
+    model = create_model("proxy-s", scheme)          # scheme: codesearch.codes.Scheme
+    out = model(x, labels)                           # ModelOutput: logits, coding_loss, block_losses, energies
+"""
+
+try:
+    import torch  # noqa: F401
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError("codesearch.model needs PyTorch; install it with `pip install torch`.") from exc
+
+from ._binary import (
+    BinaryClassifier,
+    binary_classifier_spec,
+    count_parameters,
+    extract_binary_classifier,
+    parameter_report,
+)
+from ._blocks import ResNeXtBlock
+from ._checkpoint import (
+    CHECKPOINT_FORMAT,
+    CheckpointError,
+    checkpoint_dict,
+    load_binary_classifier,
+    load_checkpoint,
+    load_model_from_checkpoint,
+    save_binary_classifier,
+    save_checkpoint,
+)
+from ._config import CodedResNeXtConfig, ModelConfigError, resolve_plan
+from ._device import autocast_context, batch_to_device, model_to_device, select_device, uses_channels_last
+from ._registry import create_model, is_model, list_models, register_model
+from ._resnext import CodedBlockInfo, CodedResNeXt, ModelOutput, Removal, build_coded_resnext, coding_loss
+
+__all__ = [
+    "BinaryClassifier",
+    "CHECKPOINT_FORMAT",
+    "CheckpointError",
+    "CodedBlockInfo",
+    "CodedResNeXt",
+    "CodedResNeXtConfig",
+    "ModelConfigError",
+    "ModelOutput",
+    "Removal",
+    "ResNeXtBlock",
+    "autocast_context",
+    "batch_to_device",
+    "binary_classifier_spec",
+    "build_coded_resnext",
+    "checkpoint_dict",
+    "coding_loss",
+    "count_parameters",
+    "create_model",
+    "extract_binary_classifier",
+    "is_model",
+    "list_models",
+    "load_binary_classifier",
+    "load_checkpoint",
+    "load_model_from_checkpoint",
+    "model_to_device",
+    "parameter_report",
+    "register_model",
+    "resolve_plan",
+    "save_binary_classifier",
+    "save_checkpoint",
+    "select_device",
+    "uses_channels_last",
+]

@@ -1,0 +1,57 @@
+"""Build and validate a study definition from the user's settings."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..codes import get_preset
+from ._definition import StudyDefinition, validate_definition
+from ._errors import StudyUsageError
+from ._space import SearchSpace, build_space
+
+#: TrainConfig fields that a study sets per trial or per worker (not fixed in the definition).
+_CONTROLLED = ("preset", "dataset", "epochs", "lr", "mu", "p_drop", "device", "data_root", "download")
+
+
+def define_study(name: str, classes: int, dataset: str, preset: str, *, objective: str = "accuracy",
+                 epochs: int = 2, pruner: str | None = None, space: dict | None = None, train: dict | None = None,
+                 space_source: str = "space") -> tuple[StudyDefinition, SearchSpace]:
+    """The complete, validated definition (and its search space).
+
+    ``pruner`` None means "median" for the accuracy objective and no pruner for pareto. ``space`` holds
+    ``--space`` overrides; ``train`` fixed TrainConfig fields of every proxy run (e.g. ``{"subset": 400}``).
+    StudyUsageError (a ValueError) names the setting that cannot work."""
+    from ..codes._generator import generator_names
+    from ..train import TrainConfig, TrainConfigError
+    from ..train._data import DATASETS, dataset_num_classes
+
+    try:
+        p = get_preset(preset)
+    except ValueError as exc:
+        raise StudyUsageError(str(exc)) from None
+    if dataset not in DATASETS:
+        raise StudyUsageError(f"Unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}.")
+    k = dataset_num_classes(dataset)
+    if k is not None and k != classes:
+        raise StudyUsageError(f"Dataset {dataset} has {k} classes, not --classes {classes}.")
+    if pruner is None and objective == "accuracy":
+        pruner = "median"
+    train = dict(train or {})
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    bad = sorted(k for k in train if k not in fields or k in _CONTROLLED)
+    if bad:
+        raise StudyUsageError(f"Unknown or study-controlled training option(s): {', '.join(bad)}.")
+    if objective == "pareto":
+        if train.get("binary") is False:
+            raise StudyUsageError("The pareto objective needs the binary classifiers (binary cannot be off).")
+        train["binary"] = True
+    else:
+        train.setdefault("binary", False)  # the accuracy objective does not need the K binary classifiers
+    try:
+        TrainConfig(preset=preset, dataset=dataset, epochs=max(int(epochs), 1), **train)
+    except (TrainConfigError, TypeError) as exc:
+        raise StudyUsageError(f"Bad training option: {exc}") from None
+    sp = build_space(p, classes, space, source=space_source, known_methods=generator_names())
+    d = StudyDefinition(name, classes, dataset, preset, objective, epochs, pruner, sp.to_dict(), train)
+    validate_definition(d)
+    return d, sp

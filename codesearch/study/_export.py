@@ -1,0 +1,64 @@
+"""Export the schemes that trials trained with, exactly as stored with each trial, plus provenance."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ._errors import StudyError
+from ._handle import StudyHandle
+from ._objective import SCHEME_ATTR
+from ._report import best_trials, trial_record
+
+
+def chosen_trials(handle: StudyHandle, top: int = 1) -> list:
+    """The best ``top`` trials (single objective) or the first ``top`` of the Pareto front."""
+    trials = best_trials(handle)
+    if not trials:
+        raise StudyError(f"Study {handle.name!r} has no completed trial yet.")
+    return trials[:top]
+
+
+def trial_scheme(trial, handle: StudyHandle):
+    """The trial's stored scheme with ``provenance`` (study, trial number, proxy metrics) filled in."""
+    from ..io import SchemeFileError, scheme_from_dict
+
+    data = trial.user_attrs.get(SCHEME_ATTR)
+    if data is None:
+        raise StudyError(f"Trial {trial.number} of study {handle.name!r} carries no scheme.")
+    try:
+        scheme = scheme_from_dict(data, f"study {handle.name} trial {trial.number}")
+    except SchemeFileError as exc:
+        raise StudyError(str(exc)) from None
+    rec = trial_record(trial, handle.definition)
+    d = handle.definition
+    provenance = {
+        "study": d.name,
+        "trial": trial.number,
+        "objective": d.objective,
+        "values": rec["values"],
+        "proxy_metrics": rec["metrics"],
+        "params": rec["params"],
+        "dataset": d.dataset,
+        "preset": d.preset,
+        "epochs": d.epochs,
+        "paper_default": rec["paper_default"],
+    }
+    return dataclasses.replace(scheme, provenance=provenance)
+
+
+def export_path(out_dir, study_name: str, number: int) -> Path:
+    return Path(out_dir) / f"{study_name}-trial{number:04d}.json"
+
+
+def export_schemes(handle: StudyHandle, out_dir, *, top: int = 1, force: bool = False) -> list[Path]:
+    """Write ``DIR/NAME-trialNNNN.json`` for each chosen trial (atomically; nothing is written when one of
+    them exists and ``force`` is false: FileExistsError)."""
+    from ..io import write_scheme
+
+    items = [(export_path(out_dir, handle.name, t.number), trial_scheme(t, handle)) for t in chosen_trials(handle, top)]
+    if not force:
+        for path, _ in items:
+            if path.exists():
+                raise FileExistsError(f"{path} exists; pass --force to overwrite it")
+    return [write_scheme(scheme, path, force=force) for path, scheme in items]

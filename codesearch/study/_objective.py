@@ -1,0 +1,123 @@
+"""One trial: generate a scheme with the coding core, train a proxy run, report the objective value(s)."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from ..codes import get_preset
+from ._builder import build_scheme
+from ._definition import StudyDefinition
+from ._errors import TrialFailed
+from ._space import SearchSpace, space_from_dict
+
+#: Trial user attributes written by the objective.
+SCHEME_ATTR = "scheme"  # the scheme JSON v1 object the trial trained with
+METRICS_ATTR = "metrics"  # compact proxy metrics (see ProxyObjective.summarize)
+FAIL_ATTR = "fail_reason"  # one line: why the trial failed
+
+
+def _short_reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class ProxyObjective:
+    """Callable ``objective(trial)`` for a study defined by ``definition``.
+
+    ``train_fn(config, scheme, *, callback)`` defaults to :func:`codesearch.train.run_training`; tests may
+    pass another. Per-epoch test top-1 is reported to the pruner (accuracy objective only)."""
+
+    def __init__(self, definition: StudyDefinition, *, device: str = "cpu", data_root: str | None = None,
+                 train_fn: Callable | None = None, generation_time_limit: float = 20.0,
+                 on_epoch: Callable[[int, int, dict], None] | None = None):
+        self.definition = definition
+        self.preset = get_preset(definition.preset)
+        self.space: SearchSpace = space_from_dict(definition.space, self.preset, definition.classes)
+        self.device = device
+        self.data_root = data_root
+        self.train_fn = train_fn
+        self.generation_time_limit = generation_time_limit
+        self.on_epoch = on_epoch  # (trial number, epoch, record) for progress displays
+
+    def config_for(self, params: dict):
+        from ..train import TrainConfig
+
+        d = self.definition
+        extra = dict(d.train)
+        if self.data_root is not None:
+            extra["data_root"] = self.data_root
+        return TrainConfig(preset=d.preset, dataset=d.dataset, epochs=d.epochs, lr=float(params["lr"]),
+                           mu=float(params["mu"]), p_drop=float(params["p_drop"]), device=self.device, **extra)
+
+    @staticmethod
+    def summarize(metrics: dict) -> dict:
+        """The proxy metrics kept with a trial (and written into exported schemes' provenance)."""
+        binary = metrics.get("binary") or {}
+        return {
+            "top1": metrics.get("top1"),
+            "mean_f1": binary.get("mean_f1"),
+            "param_fraction": binary.get("mean_fraction"),
+            "epochs": metrics.get("epochs_done"),
+            "test_top1_per_epoch": [h.get("test_top1") for h in metrics.get("history", [])],
+            "early_decoding": [e.get("accuracy") for e in metrics.get("early_decoding", []) or []],
+            "seconds": metrics.get("seconds"),
+            "device": metrics.get("device"),
+            "seed": metrics.get("seed"),
+        }
+
+    def _fail(self, trial, reason: str):
+        trial.set_user_attr(FAIL_ATTR, reason)
+        raise TrialFailed(reason)
+
+    def __call__(self, trial):
+        import optuna
+
+        from ..codes._generator import GenerationError
+        from ..io import scheme_to_dict
+
+        params = self.space.suggest(trial)
+        try:
+            scheme = build_scheme(self.preset, self.definition.classes, params, time_limit=self.generation_time_limit)
+        except (GenerationError, ValueError) as exc:
+            self._fail(trial, f"scheme generation failed: {_short_reason(exc)}")
+        trial.set_user_attr(SCHEME_ATTR, scheme_to_dict(scheme))
+        try:
+            config = self.config_for(params)
+        except ValueError as exc:
+            self._fail(trial, f"bad training settings: {_short_reason(exc)}")
+        single = self.definition.objective == "accuracy"
+        history: list[float] = []
+
+        def callback(epoch: int, record: dict) -> None:
+            acc = float(record["test_top1"])
+            history.append(acc)
+            if self.on_epoch is not None:
+                self.on_epoch(trial.number, epoch, record)
+            if single:
+                trial.report(acc, epoch)
+                if epoch < self.definition.epochs and trial.should_prune():
+                    raise optuna.TrialPruned(f"pruned after epoch {epoch} (test top-1 {acc:.4f})")
+
+        train_fn = self.train_fn
+        if train_fn is None:
+            from ..train import run_training as train_fn
+        try:
+            metrics = train_fn(config, scheme, callback=callback)
+        except optuna.TrialPruned:
+            trial.set_user_attr(METRICS_ATTR, {"top1": history[-1] if history else None,
+                                               "epochs": len(history), "test_top1_per_epoch": history})
+            raise
+        except (KeyboardInterrupt, TrialFailed):
+            raise
+        except Exception as exc:  # the study goes on: the reason is stored with the failed trial
+            self._fail(trial, f"proxy run error: {_short_reason(exc)}")
+        if metrics.get("status") != "ok":
+            self._fail(trial, f"proxy run {metrics.get('status')}: {metrics.get('reason') or 'no reason given'}")
+        summary = self.summarize(metrics)
+        trial.set_user_attr(METRICS_ATTR, summary)
+        values = [summary[name] for name in self.definition.value_names]
+        for name, v in zip(self.definition.value_names, values):
+            if v is None or not math.isfinite(float(v)):
+                self._fail(trial, f"proxy run gave no finite {name} ({v!r})")
+        return float(values[0]) if single else [float(v) for v in values]

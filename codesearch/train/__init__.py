@@ -1,0 +1,62 @@
+"""Proxy training and evaluation of Coded ResNeXt networks (torch; no optuna: report through a callback).
+
+>>> from codesearch.train import TrainConfig, run_training
+>>> metrics = run_training(TrainConfig(dataset="digits", preset="proxy-s"), scheme, out_dir="runs/digits")
+
+``run_training`` returns the metrics dict that it also writes to ``out_dir/metrics.json``. A non-finite
+loss gives ``metrics["status"] == "failed"`` with a ``"reason"`` (no exception; :func:`check_succeeded`
+turns it into :class:`TrainingFailed`); an exception raised by the per-epoch callback propagates after
+the checkpoint is written.
+
+The names below are loaded lazily, so ``codesearch.train._config`` (used by ``codesearch --help``) does
+not import torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "TrainConfig": "_config",
+    "TrainConfigError": "_config",
+    "config_from_dict": "_config",
+    "config_to_dict": "_config",
+    "DATASETS": "_data",
+    "ArrayDataset": "_data",
+    "DataBundle": "_data",
+    "DatasetError": "_data",
+    "dataset_labels": "_data",
+    "iter_batches": "_data",
+    "load_dataset": "_data",
+    "make_digit_pairs": "_data",
+    "best_f1_threshold": "_evaluate",
+    "binary_metrics": "_evaluate",
+    "default_specialization_block": "_evaluate",
+    "CHECKPOINT_NAME": "_loop",
+    "METRICS_NAME": "_loop",
+    "TrainingFailed": "_loop",
+    "check_succeeded": "_loop",
+    "clear_run": "_loop",
+    "lr_factor": "_loop",
+    "read_metrics": "_loop",
+    "run_exists": "_loop",
+    "run_training": "_loop",
+    "render_figures": "_plot",
+    "write_figures": "_plot",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'codesearch.train' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -64,12 +64,19 @@ def colex_unrank(ranks: np.ndarray, n: int, w: int, table: np.ndarray | None = N
 
 
 def _subset_ranks(pos: np.ndarray, subsets: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Colex ranks of the t-subsets (rows of ``subsets``: index tuples into the w positions) of each word."""
-    sub = pos[:, subsets]  # (C, S, t), ascending inside each subset
+    """Colex ranks (S x C) of the t-subsets (rows of ``subsets``: index tuples into the w positions)
+    of each of the C words: rank = sum over m of C(position of the m-th element, m + 1)."""
+    w = pos.shape[1]
     t = subsets.shape[1]
-    ranks = np.zeros(sub.shape[:2], dtype=np.int64)
+    # contrib[p, m, :] = C(pos[:, p], m + 1): the share of slot p when it is the m-th element of a subset
+    contrib = np.empty((w, t, pos.shape[0]), dtype=np.int64)
     for m in range(t):
-        ranks += table[sub[:, :, m], m + 1]
+        col = table[:, m + 1]
+        for p in range(w):
+            contrib[p, m] = col[pos[:, p]]
+    ranks = contrib[subsets[:, 0], 0].copy()
+    for m in range(1, t):
+        ranks += contrib[subsets[:, m], m]
     return ranks
 
 
@@ -112,7 +119,7 @@ def lexicode_words(
         ints = pow2[pos].sum(axis=1, dtype=np.uint64)
         if use_subsets:
             sranks = _subset_ranks(pos, subsets, table)
-            ok = ~marks[sranks].any(axis=1)
+            ok = ~marks[sranks].any(axis=0)
         else:
             ok = np.ones(ints.size, dtype=bool)
             for s in range(0, kept_arr.size, 256):
@@ -132,7 +139,7 @@ def lexicode_words(
             new.append(int(x))
             new_arr = np.append(new_arr, x)
             if use_subsets:
-                marks[sranks[s]] = True
+                marks[sranks[:, s]] = True
         kept.extend(new)
         if new:
             kept_arr = np.concatenate([kept_arr, new_arr])

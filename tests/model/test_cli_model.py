@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from codesearch.cli import main
+from codesearch.codes import PRESETS
 from codesearch.io import write_scheme
 from codesearch.model import create_model, load_binary_classifier, save_checkpoint
 
@@ -63,7 +64,11 @@ def test_model_bad_input(capsys, tmp_path, scheme10):
     assert code == 2 and "unknown preset" in one_line(err)
     s100 = write_scheme(preset_scheme("cifar100"), tmp_path / "c100.json")
     code, _, err = run(capsys, "model", "--preset", "proxy-s", "--scheme", s100)
-    assert code == 2 and "N=20" in one_line(err)
+    assert code == 2 and "uses code 5/10, which the scheme does not define" in one_line(err)
+    planned = preset_scheme("cifar100", blocks=PRESETS["cifar100"].blocks)
+    s100 = write_scheme(planned, tmp_path / "c100p.json")
+    code, _, err = run(capsys, "model", "--preset", "proxy-s", "--scheme", s100)
+    assert code == 2 and "N=20, but the stage has N=10" in one_line(err)
     (tmp_path / "bad.json").write_text("{")
     code, _, err = run(capsys, "model", "--preset", "proxy-s", "--scheme", tmp_path / "bad.json")
     assert code == 2 and "not valid JSON" in one_line(err)

@@ -144,16 +144,22 @@ def _summary_table(scheme, title: str):
     from ..codes import code_metrics
 
     t = Table(title=title, title_justify="left")
-    for col in ("code", "K", "N", "w", "d", "bound d", "pairs at d", "LP min pairs", "columns", "spread", "method"):
-        t.add_column(col, justify="right" if col not in ("code", "method") else "left")
+    # Compact headers so the table fits 80 columns when stdout is not a terminal.
+    for col in ("code", "K", "N", "w", "d", "d<=", "pairs@d", "LP>=", "columns", "spread", "method"):
+        t.add_column(col, justify="right" if col not in ("code", "method") else "left", no_wrap=True)
     for c in scheme.codes:
         m = code_metrics(c.code)
         cs = m["column_sums"]
         lp = m["lp_min_pairs_at_min_distance"]
         t.add_row(c.id, str(c.code.size), str(c.code.n), str(c.code.w), str(m["min_distance"]),
                   str(m["max_distance_bound"]), str(m["pairs_at_min_distance"]), "-" if lp is None else str(lp),
-                  f"{min(cs)}..{max(cs)}", str(m["column_spread"]), c.method)
+                  f"{min(cs)}..{max(cs)}", str(m["column_spread"]), _method_label(c))
     return t
+
+
+def _method_label(c) -> str:
+    winner = c.params.get("winner") if isinstance(c.params, dict) else None
+    return f"{c.method} ({winner})" if winner and winner != c.method else c.method
 
 
 class GenerateCommand(_BaseCommand):
@@ -235,7 +241,7 @@ class GenerateCommand(_BaseCommand):
             scheme = Scheme(args.classes, (SchemeCode(res.code, res.method, res.seed, res.params),))
         text = dumps_scheme(scheme)
         for note in notes:
-            err_console.print(note, markup=False)
+            err_console.print(note, markup=False, soft_wrap=True)
         if args.json:
             sys.stdout.write(text)
         else:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import signal
-import sys
 
 from ._base import (
     CommandError,
@@ -193,6 +192,10 @@ class _RunDisplay:
         elif kind == "epoch":
             self.progress.update(self.task, description=f"trial {info['number']} epoch {info['epoch']} "
                                                         f"top-1 {info.get('test_top1', 0):.3f}")
+        elif kind == "wait":
+            c = info["counts"]
+            self.progress.update(self.task, completed=c.finished,
+                                 description=f"waiting for {c.running} trial(s) of other workers")
         elif kind == "requeued":
             self.progress.console.print(f"trial {info['number']}: its worker died; failed and re-queued",
                                         markup=False)

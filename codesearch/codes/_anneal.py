@@ -1,37 +1,44 @@
 r"""``anneal``: simulated annealing on the overlap matrix, with rule A and column balance as hard constraints.
 
 State: a K x N 0/1 matrix M and its overlap matrix :math:`G = MM^\top` (:math:`g_{ab}` = ones rows a and
-b share, :math:`d_H(a,b) = 2(w - g_{ab})`). A move takes two rows a, b, a column i with
-:math:`M_{ai}=1, M_{bi}=0` and a column j with :math:`M_{aj}=0, M_{bj}=1`, and swaps: a moves its one
-from i to j and b from j to i. Row weights and column sums are unchanged, so a balanced start stays
-balanced, and only rows a and b of G change, by :math:`\pm(M_{cj} - M_{ci})` for every other row c:
-a move costs O(K) to score and to apply. All :math:`|I||J|` moves of one pair (a, b) are scored at once
-with numpy.
+b share, :math:`d_H(a,b) = 2(w - g_{ab})`). Two kinds of moves, both keeping every row weight and every
+column sum, so a balanced start stays balanced:
 
-Energy at a target overlap :math:`\lambda` (target distance :math:`2(w-\lambda)`):
+* *swap*: row a moves a one from column i to column j and a partner row b moves one from j to i. Only
+  rows a and b of G change, by :math:`\pm(M_{cj} - M_{ci})`: O(K) to score and to apply. All moves of
+  row a are scored at once from column sums weighted by the per-pair energy changes; the best few are
+  completed with the best of up to ``max_partners`` partners b.
+* *re-split* (share ``pair_moves``): rows a and b keep their common ones and share the positions where
+  exactly one of them has a one anew; up to ``max_options`` splits are scored at once. This escapes
+  rigid codes (e.g. lexicodes, whose overlaps are all even, where every single swap creates a violation).
 
-.. math:: E = \#\{a<b : g_{ab} = \lambda\} + P \sum_{a<b,\ g_{ab}>\lambda} \tbinom{g_{ab}-\lambda+1}{2},
-
-so a state with E < P has distance :math:`\ge 2(w-\lambda)` and E pairs at the minimum. The target starts
-at the distance bound and is relaxed by one step (d - 2) when no state without violations turned up
-within ``patience`` of the budget; it is tightened (d + 2) whenever no pair sits at the target any more.
-The row a of a move is drawn with probability proportional to its number of bad pairs; b uniformly.
-The best state by the true key (d up, pairs at d down) is kept, so the result is never worse than
-the (balanced) start.
+Energy at a target overlap :math:`\lambda` (target distance :math:`2(w-\lambda)`), per pair:
+:math:`\text{base}^{g-\lambda}` for :math:`g \le \lambda` (1 at the target, less below: a convex cost that
+evens the overlaps out, whose sum is fixed by the column sums) and
+:math:`1 + P\binom{g-\lambda+1}{2}` above. The target starts at the distance bound, is relaxed (d - 2)
+when no state without violations turned up within ``patience`` of the budget, and tightened (d + 2)
+when no pair sits at the target any more. Row a is drawn proportionally to its violating (else
+at-target) pairs. Moves are accepted by the Metropolis rule on a geometric temperature schedule. The
+best state by the true key (d up, pairs at d down) is kept, so the result is never worse than the
+(balanced) start. Matrix products avoid BLAS (einsum / sums): on a loaded 2-core machine a threaded
+BLAS call on these small shapes was 100x slower.
 """
 
 from __future__ import annotations
 
 import time
-
-import numpy as np
-
+from functools import cache
 from itertools import combinations
 from math import comb
 
+import numpy as np
+
 from ._code import ConstantWeightCode
 from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
-from ._random import balanced_spread, overlaps, random_balanced_code, score_matrix
+from ._random import balanced_spread, key_of, overlaps, random_balanced_code, score_matrix
+
+#: ``start='auto'`` also tries the lexicode start when C(N, w) is at most this (its scan takes ~1 s)
+LEXICODE_START_MAX_WORDS = 200_000
 
 
 _FORBID = 1e9  # energy change of a move that would make two rows equal (overlap w)
@@ -50,6 +57,16 @@ def _tables(w: int, lam: int, penalty: float, base: float) -> tuple[np.ndarray, 
     up[-2] = _FORBID  # overlap w - 1 -> w: the rows would become equal
     dn[2:] = energy[1:-1] - energy[2:]
     return energy, up, dn
+
+
+@cache
+def _all_splits(h: int) -> np.ndarray:
+    """Every way to pick h of 2h positions, as 0/1 float rows (read-only, cached)."""
+    opts = np.zeros((comb(2 * h, h), 2 * h), dtype=np.float64)
+    for r, cols in enumerate(combinations(range(2 * h), h)):
+        opts[r, list(cols)] = 1.0
+    opts.setflags(write=False)
+    return opts
 
 
 class _State:
@@ -83,42 +100,37 @@ class _State:
 
         For row a alone, with :math:`u_c, v_c` the energy change of pair (a, c) when its overlap goes up
         / down, :math:`\Delta_a(i,j) = \sum_c u_c M_{cj} + \sum_c v_c M_{ci} - \sum_c (u_c+v_c) M_{ci}M_{cj}`:
-        all :math:`N^2` moves of row a from two matrix products. The ``top`` best (i, j) are then completed
-        with the best of up to ``max_partners`` rows b (:math:`M_{bi}=0, M_{bj}=1`), scored the same way.
+        all moves of row a at once. The ``top`` best (i, j) are then completed with the best of up to
+        ``max_partners`` rows b (:math:`M_{bi}=0, M_{bj}=1`), scored on the rows whose overlap with b
+        changes. No BLAS calls: small products are faster single-threaded (einsum / sums).
         """
         mf, g = self.mf, self.g
         ga = g[a] + 1
         u, v = self.up[ga], self.dn[ga]
-        U = u @ mf
-        V = v @ mf
-        X = mf.T @ (mf * (u + v)[:, None])
-        de_a = V[:, None] + U[None, :] - X
-        ones = self.m[a] == 1
-        de_a[~ones, :] = np.inf
-        de_a[:, ones] = np.inf
+        I = np.flatnonzero(self.m[a] == 1)
+        J = np.flatnonzero(self.m[a] == 0)
+        Mi, Mj = mf[:, I], mf[:, J]
+        de_a = (v[:, None] * Mi).sum(axis=0)[:, None] + (u[:, None] * Mj).sum(axis=0)[None, :]
+        de_a -= np.einsum("ci,cj->ij", Mi * (u + v)[:, None], Mj)
         de_a += rng.random(de_a.shape) * 1e-7  # random tie-break
         order = np.argsort(de_a, axis=None)[:top]
         best = None
         for flat in order:
-            i, j = divmod(int(flat), self.n)
-            base_de = de_a[i, j]
-            if not np.isfinite(base_de):
-                break
+            x, y = divmod(int(flat), J.size)
+            i, j = int(I[x]), int(J[y])
             mi, mj = self.m[:, i], self.m[:, j]
-            B = np.flatnonzero((mi == 0) & (mj == 1))
+            B = np.flatnonzero((mi == 0) & (mj == 1))  # partners; also the rows whose overlap with b drops
             if B.size == 0:
                 continue
-            if B.size > max_partners:
-                B = rng.choice(B, max_partners, replace=False)
-            v_up = ((mi == 1) & (mj == 0)).astype(np.float64)  # b's overlap with c goes up
-            v_up[a] = 0.0  # the pair (a, b) keeps its overlap
-            v_dn = ((mj == 1) & (mi == 0)).astype(np.float64)  # b's overlap with c goes down (diagonal: 0)
-            gb = g[B] + 1
-            de_b = self.up[gb] @ v_up + self.dn[gb] @ v_dn
-            total = base_de - u[B] + de_b  # u[B]: row a's score counted pair (a, b) as going up
-            x = int(np.argmin(total))
-            if best is None or total[x] < best[0]:
-                best = (float(total[x]), int(B[x]), i, j)
+            upr = np.flatnonzero((mi == 1) & (mj == 0))
+            upr = upr[upr != a]  # the pair (a, b) keeps its overlap
+            P = rng.choice(B, max_partners, replace=False) if B.size > max_partners else B
+            # b's own diagonal entry (-1) is in the down set and has dn = 0
+            de_b = self.up[g[np.ix_(P, upr)] + 1].sum(axis=1) + self.dn[g[np.ix_(P, B)] + 1].sum(axis=1)
+            total = de_a[x, y] - u[P] + de_b  # u[P]: row a's score counted pair (a, b) as going up
+            z = int(np.argmin(total))
+            if best is None or total[z] < best[0]:
+                best = (float(total[z]), int(P[z]), i, j)
         return best
 
     def best_redistribution(self, a: int, b: int, rng: np.random.Generator, max_options: int):
@@ -132,9 +144,7 @@ class _State:
             return None
         total = comb(2 * h, h)
         if total <= max_options:
-            opts = np.zeros((total, 2 * h), dtype=np.float64)
-            for r, cols in enumerate(combinations(range(2 * h), h)):
-                opts[r, list(cols)] = 1.0
+            opts = _all_splits(h)
         else:
             keys = rng.random((max_options, 2 * h))
             idx = np.argpartition(keys, h - 1, axis=1)[:, :h]
@@ -143,7 +153,7 @@ class _State:
         common = (m[a] == 1) & (m[b] == 1)
         cov = mf[:, common].sum(axis=1)
         part = mf[:, sd]  # K x 2h
-        sx = opts @ part.T  # overlap of the new row a with every row, beyond the common ones
+        sx = np.einsum("ok,ck->oc", opts, part)  # overlap of the new row a with every row, beyond common ones
         gx = (cov[None, :] + sx).astype(np.int64)
         gy = (cov + part.sum(axis=1))[None, :].astype(np.int64) - sx.astype(np.int64)
         gx[:, [a, b]] = -1
@@ -170,8 +180,8 @@ class _State:
         oa, ob = g[a].copy(), g[b].copy()
         self.m[a], self.m[b] = ra, rb
         self.mf[a], self.mf[b] = ra, rb
-        na = (self.mf @ self.mf[a]).astype(np.int32)
-        nb = (self.mf @ self.mf[b]).astype(np.int32)
+        na = self.m[:, ra == 1].sum(axis=1, dtype=np.int32)
+        nb = self.m[:, rb == 1].sum(axis=1, dtype=np.int32)
         na[a] = nb[b] = -1
         self._update(a, b, oa, ob, na, nb)
 
@@ -251,9 +261,10 @@ def anneal_matrix(
     top: int = 3,
     max_partners: int = 64,
     pair_moves: float = 0.3,
-    max_options: int = 512,
+    max_options: int | None = None,
     patience: float = 0.3,
     focus: float = 0.9,
+    stop_pairs: int | None = None,
     time_limit: float | None = None,
     progress: ProgressFn | None = None,
 ) -> tuple[np.ndarray, dict]:
@@ -262,6 +273,8 @@ def anneal_matrix(
     t0 = time.perf_counter()
     st = _State(m0)
     k, n, w = st.k, st.n, st.w
+    if max_options is None:
+        max_options = max(32, 51_200 // k)
     lam_goal = max(0, w - goal_distance // 2)
     lam = max(lam_goal, 0)
     st.set_target(lam, penalty, base)
@@ -270,12 +283,13 @@ def anneal_matrix(
     st.set_target(lam, penalty, base)
     best_m, best_key = st.m.copy(), st.key()
     start_key = best_key
+    stopped_early = stop_pairs is not None and best_key[0] == -lam_goal and -best_key[1] <= stop_pairs
     feasible_seen = st.nviol == 0
     since_target = 0
     log_ratio = np.log(t_end / t_start)
     capped = False
-    it = 0
-    for it in range(iters):
+    it = -1
+    for it in range(0 if stopped_early else iters):
         temp = t_start * np.exp(log_ratio * it / max(1, iters - 1))
         if st.nviol == 0 and not st.bad.any() and lam > 0:
             lam -= 1  # no pair at the target any more: aim one distance step higher
@@ -317,6 +331,8 @@ def anneal_matrix(
             key = st.key()
             if key > best_key:
                 best_key, best_m = key, st.m.copy()
+                if stop_pairs is not None and key[0] == -lam_goal and -key[1] <= stop_pairs:
+                    break  # distance at the goal and pairs at the LP minimum: nothing left to gain
         if (it & 1023) == 0:
             if progress:
                 progress(it / iters, f"anneal: d={2 * (w + best_key[0])}, pairs={-best_key[1]}")
@@ -334,19 +350,22 @@ def anneal_matrix(
 
 
 def default_iters(k: int) -> int:
-    """Default iteration budget: about 4 s on one core of the reference machine for K = 100."""
-    return 60_000 if k <= 200 else 120_000
+    """Default iteration budget (about 2-3 s for K = 100, about a minute for K = 1000 on this machine)."""
+    return 10_000 if k <= 200 else 40_000
 
 
 @register
 class AnnealGenerator(Generator):
     """Simulated annealing with exact weights and exact column balance.
 
-    params: ``iters`` (budget of scored neighbourhoods, default 60 000 for K <= 200 else 120 000),
-    ``t_start`` (2.0), ``t_end`` (0.05), ``penalty`` (6.0, energy of one overlap unit above target),
-    ``patience`` (0.3, budget fraction before the target distance is relaxed), ``goal_distance``
-    (default: the Johnson/LP bound), ``initial`` (optional list of K bit strings to start from;
-    otherwise a balanced random code from the seed).
+    params: ``iters`` (budget of scored neighbourhoods, default 10 000 for K <= 200 else 40 000),
+    ``t_start`` (2.0), ``t_end`` (0.05): geometric temperature schedule; ``penalty`` (6.0, energy of one
+    overlap unit above the target); ``base`` (2.0: a pair one overlap below the target costs 1/base of
+    one at it); ``pair_moves`` (0.3: share of steps that re-split two rows instead of swapping one
+    one each); ``patience`` (0.3, budget fraction before the target distance is relaxed);
+    ``goal_distance`` (default: the Johnson/LP bound); ``initial`` (K bit strings to start from) or
+    ``start``: ``"auto"`` (default: the better of a balanced random code and the lexicode when
+    C(N, w) <= 200 000), ``"random"`` or ``"lexicode"``.
     """
 
     name = "anneal"
@@ -357,15 +376,31 @@ class AnnealGenerator(Generator):
         p = dict(req.params)
         rng = np.random.default_rng(req.seed)
         initial = p.pop("initial", None)
+        start = p.get("start", "auto")
+        if start not in ("auto", "random", "lexicode"):
+            raise ValueError(f"params['start'] must be 'auto', 'random' or 'lexicode', not {start!r}.")
         if initial is not None:
-            start = ConstantWeightCode.from_strings(initial)
-            if (start.size, start.n, start.w) != (k, n, w):
+            code0 = ConstantWeightCode.from_strings(initial)
+            if (code0.size, code0.n, code0.w) != (k, n, w):
                 raise ValueError(
-                    f"params['initial'] is a ({start.size}, {start.n}, {start.w}) code, not ({k}, {n}, {w})."
+                    f"params['initial'] is a ({code0.size}, {code0.n}, {code0.w}) code, not ({k}, {n}, {w})."
                 )
-            m0 = start.matrix.copy()
+            m0, start = code0.matrix.copy(), "initial"
         else:
             m0 = random_balanced_code(k, n, w, rng)
+            use_lex = start == "lexicode" or (start == "auto" and comb(n, w) <= LEXICODE_START_MAX_WORDS)
+            if use_lex:
+                from ._lexicode import LexicodeGenerator
+
+                lex = LexicodeGenerator().generate(
+                    GenerateRequest(k, n, w, req.seed, None, req.time_limit)
+                ).code.matrix
+                if start == "lexicode" or key_of(score_matrix(lex))[:2] >= key_of(score_matrix(m0))[:2]:
+                    m0, start = lex.copy(), "lexicode"
+                else:
+                    start = "random"
+            else:
+                start = "random"
         if "goal_distance" in p:
             goal = int(p["goal_distance"])
         else:
@@ -383,13 +418,16 @@ class AnnealGenerator(Generator):
         }
         if settings["iters"] < 1:
             raise ValueError(f"params['iters'] must be at least 1, not {settings['iters']}.")
+        from ._bounds import lp_min_pairs
+
         best, stats = anneal_matrix(
-            m0, rng=rng, goal_distance=goal, time_limit=req.time_limit, progress=progress, **settings
+            m0, rng=rng, goal_distance=goal, stop_pairs=lp_min_pairs(k, n, w, goal),
+            time_limit=req.time_limit, progress=progress, **settings
         )
         d, _, _ = score_matrix(best)
         if req.min_distance is not None and d < req.min_distance:
             raise GenerationError(f"anneal: reached d = {d}, below the required {req.min_distance}.")
-        params = {**settings, "goal_distance": goal, "start": "initial" if initial is not None else "random"}
+        params = {**settings, "goal_distance": goal, "start": start}
         if initial is not None:
             params["initial"] = list(initial)
         params.update(stats)

@@ -69,7 +69,8 @@ def _subset_ranks(pos: np.ndarray, subsets: np.ndarray, table: np.ndarray) -> np
     w = pos.shape[1]
     t = subsets.shape[1]
     # contrib[p, m, :] = C(pos[:, p], m + 1): the share of slot p when it is the m-th element of a subset
-    contrib = np.empty((w, t, pos.shape[0]), dtype=np.int64)
+    dtype = np.int32 if table[-1, t] < 2**31 else np.int64
+    contrib = np.empty((w, t, pos.shape[0]), dtype=dtype)
     for m in range(t):
         col = table[:, m + 1]
         for p in range(w):
@@ -226,12 +227,13 @@ class LexicodeGenerator(Generator):
             words, info = lexicode_words(n, w, h, max_scan=max_scan, time_limit=max(remaining, 0.0),
                                          progress=progress)
             tried[str(h)] = int(words.size)
-            if words.size >= k:
+            if words.size >= k or info["time_cap_hit"]:
                 break
-        else:
+        if words.size < k:
             raise GenerationError(
-                f"lexicode: the sorted lexicode at distance {candidates_h[-1]} has only {words.size} words "
-                f"(fewer than {k}) within the first {info['scanned']} words scanned."
+                f"lexicode: the sorted lexicode at distance {h} has only {words.size} words "
+                f"(fewer than {k}) within the first {info['scanned']} words scanned"
+                f"{' (time limit hit)' if info['time_cap_hit'] else ''}."
             )
         cand = words_to_matrix(words, n)
         restarts = int(req.params.get("restarts", 8 if k * cand.shape[0] <= 200_000 else 2))

@@ -77,7 +77,7 @@ def fix_duplicate_rows(m: np.ndarray, rng: np.random.Generator, max_moves: int =
     A swap takes a row with a duplicate and another row b, a column i where the row has a one and b a
     zero and a column j the other way round, and exchanges them: row weights and column sums stay.
     """
-    k, n = m.shape
+    k, _n = m.shape
     for _ in range(max_moves):
         _, first, inverse = np.unique(m, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)

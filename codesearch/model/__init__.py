@@ -36,8 +36,8 @@ from ._registry import create_model, is_model, list_models, register_model
 from ._resnext import CodedBlockInfo, CodedResNeXt, ModelOutput, Removal, build_coded_resnext, coding_loss
 
 __all__ = [
-    "BinaryClassifier",
     "CHECKPOINT_FORMAT",
+    "BinaryClassifier",
     "CheckpointError",
     "CodedBlockInfo",
     "CodedResNeXt",

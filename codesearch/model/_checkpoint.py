@@ -91,7 +91,7 @@ def _load(path, map_location) -> dict:
         raise CheckpointError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise CheckpointError(f"{path}: is a folder, not a checkpoint file") from None
-    except Exception as exc:  # torch raises many types for corrupt or foreign files
+    except Exception as exc:  # noqa: BLE001 - torch raises many types for corrupt or foreign files
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CheckpointError(f"{path}: not a readable torch checkpoint ({first[:200]})") from None
     if not isinstance(obj, dict):

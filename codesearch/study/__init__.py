@@ -26,7 +26,15 @@ from ._objective import FAIL_ATTR, METRICS_ATTR, SCHEME_ATTR, ProxyObjective
 from ._plot import render_study_plots, write_study_plots
 from ._process import ProcessIdentity
 from ._report import best_trials, study_status, trial_record
-from ._space import DEFAULT_METHODS, FloatRange, SearchSpace, StageSpace, build_space, read_space_file, valid_actives
+from ._space import (
+    DEFAULT_METHODS,
+    FloatRange,
+    SearchSpace,
+    StageSpace,
+    build_space,
+    read_space_file,
+    valid_actives,
+)
 from ._storage import HeartbeatOptions, StorageSpec, default_storage_path, open_storage, resolve_storage
 from ._worker import Worker, WorkerOptions, WorkerReport, registered_workers
 

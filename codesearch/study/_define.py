@@ -25,6 +25,9 @@ def define_study(name: str, classes: int, dataset: str, preset: str, *, objectiv
     from ..train import TrainConfig, TrainConfigError
     from ..train._data import DATASETS, dataset_num_classes
 
+    if pruner is None and objective == "accuracy":
+        pruner = "median"
+    validate_definition(StudyDefinition(name, classes, dataset, preset, objective, epochs, pruner))
     try:
         p = get_preset(preset)
     except ValueError as exc:
@@ -34,8 +37,6 @@ def define_study(name: str, classes: int, dataset: str, preset: str, *, objectiv
     k = dataset_num_classes(dataset)
     if k is not None and k != classes:
         raise StudyUsageError(f"Dataset {dataset} has {k} classes, not --classes {classes}.")
-    if pruner is None and objective == "accuracy":
-        pruner = "median"
     train = dict(train or {})
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
     bad = sorted(k for k in train if k not in fields or k in _CONTROLLED)
@@ -48,7 +49,7 @@ def define_study(name: str, classes: int, dataset: str, preset: str, *, objectiv
     else:
         train.setdefault("binary", False)  # the accuracy objective does not need the K binary classifiers
     try:
-        TrainConfig(preset=preset, dataset=dataset, epochs=max(int(epochs), 1), **train)
+        TrainConfig(preset=preset, dataset=dataset, epochs=epochs, **train)
     except (TrainConfigError, TypeError) as exc:
         raise StudyUsageError(f"Bad training option: {exc}") from None
     sp = build_space(p, classes, space, source=space_source, known_methods=generator_names())

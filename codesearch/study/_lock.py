@@ -20,10 +20,10 @@ class SlotLock(abc.ABC):
     @abc.abstractmethod
     def release(self) -> None: ...
 
-    def close(self) -> None:  # noqa: B027 - optional hook
+    def close(self) -> None:
         """Free the resources behind the lock (connections, file handles)."""
 
-    def __enter__(self) -> SlotLock:
+    def __enter__(self):
         self.acquire()
         return self
 

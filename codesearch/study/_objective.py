@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from ..codes import get_preset
 from ._builder import build_scheme
@@ -78,7 +78,8 @@ class ProxyObjective:
 
         params = self.space.suggest(trial)
         try:
-            scheme = build_scheme(self.preset, self.definition.classes, params, time_limit=self.generation_time_limit)
+            scheme = build_scheme(self.preset, self.definition.classes, params, method_params=self.space.method_params,
+                                  time_limit=self.generation_time_limit)
         except (GenerationError, ValueError) as exc:
             self._fail(trial, f"scheme generation failed: {_short_reason(exc)}")
         trial.set_user_attr(SCHEME_ATTR, scheme_to_dict(scheme))
@@ -110,7 +111,7 @@ class ProxyObjective:
             raise
         except (KeyboardInterrupt, TrialFailed):
             raise
-        except Exception as exc:  # the study goes on: the reason is stored with the failed trial
+        except Exception as exc:  # noqa: BLE001 - the study goes on: the reason is stored with the trial
             self._fail(trial, f"proxy run error: {_short_reason(exc)}")
         if metrics.get("status") != "ok":
             self._fail(trial, f"proxy run {metrics.get('status')}: {metrics.get('reason') or 'no reason given'}")

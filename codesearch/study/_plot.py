@@ -32,8 +32,8 @@ def render_study_plots(handle: StudyHandle) -> tuple[dict[str, bytes], list[str]
     import matplotlib
 
     matplotlib.use("Agg", force=True)
-    from optuna.visualization import matplotlib as vis
     from optuna.trial import TrialState
+    from optuna.visualization import matplotlib as vis
 
     study = handle.study
     d = handle.definition

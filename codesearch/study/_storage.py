@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from dataclasses import dataclass
@@ -76,6 +77,23 @@ class HeartbeatOptions:
     max_retry: int = 2  # how often one trial is re-queued after its worker died
 
 
+@contextlib.contextmanager
+def _schema_lock(spec: StorageSpec):
+    """On PostgreSQL, serialise Optuna's table creation: workers that open a fresh database at the same
+    moment would otherwise race in CREATE TABLE (duplicate-key errors in pg_type)."""
+    if spec.kind != "postgres":
+        yield
+        return
+    from ._pg_lock import AdvisorySlotLock
+
+    lock = AdvisorySlotLock(spec.url, "codesearch: optuna schema")
+    try:
+        with lock:
+            yield
+    finally:
+        lock.close()
+
+
 def open_storage(spec: StorageSpec, heartbeat: HeartbeatOptions | None = None):
     """The Optuna storage object of ``spec`` (imports optuna; psycopg for PostgreSQL).
 
@@ -105,18 +123,18 @@ def open_storage(spec: StorageSpec, heartbeat: HeartbeatOptions | None = None):
         Path(spec.path).parent.mkdir(parents=True, exist_ok=True)
     kwargs = {}
     if heartbeat is not None:
-        kwargs = dict(
-            heartbeat_interval=heartbeat.interval,
-            grace_period=heartbeat.grace_period,
-            heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(
+        kwargs = {
+            "heartbeat_interval": heartbeat.interval,
+            "grace_period": heartbeat.grace_period,
+            "heartbeat_stale_trial_callback": optuna.storages.RetryHeartbeatStaleTrialCallback(
                 max_retry=heartbeat.max_retry
             ),
-        )
+        }
     engine_kwargs = {"pool_pre_ping": True} if spec.kind == "postgres" else None
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _schema_lock(spec):
             warnings.simplefilter("ignore", ExperimentalWarning)
             return optuna.storages.RDBStorage(spec.url, engine_kwargs=engine_kwargs, **kwargs)
-    except Exception as exc:  # SQLAlchemy's OperationalError and friends: one line, no traceback
+    except Exception as exc:  # noqa: BLE001 - SQLAlchemy/driver errors of any kind: one line, no traceback
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StudyError(f"Cannot open the storage {spec.display()} ({reason}).") from None

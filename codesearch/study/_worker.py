@@ -9,6 +9,10 @@ user attributes), then loops:
    WAITING trial first: the paper's default configuration, re-queued trials) and record this process on it;
 2. without the lock: run the objective (with Optuna's heartbeat thread on RDB storages) and ``study.tell``.
 
+When the remaining budget is held only by trials RUNNING in other workers, a worker waits (polling every
+``poll_interval`` seconds) instead of leaving: if one of those workers dies, its trial is failed, re-queued
+and run here, so the study still ends with exactly ``n_trials`` finished trials.
+
 Because claiming happens under the lock, workers started at the same moment never overshoot ``n_trials``.
 """
 
@@ -18,8 +22,8 @@ import datetime as _dt
 import math
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ._counts import TrialCounts, count_trials, requeued_numbers
 from ._errors import TrialFailed
@@ -44,7 +48,8 @@ class WorkerOptions:
     device: str = "cpu"  # torch device of the proxy runs
     data_root: str | None = None  # data folder for cifar/imagefolder datasets on this machine
     generation_time_limit: float = 20.0  # soft cap (s) for generating one code
-    heartbeat: HeartbeatOptions = HeartbeatOptions()  # RDB heartbeat interval, grace period, max re-queues
+    heartbeat: HeartbeatOptions = field(default_factory=HeartbeatOptions)  # RDB heartbeat interval, grace period, max re-queues
+    poll_interval: float = 1.0  # seconds between checks while the last trials run in other workers
 
 
 @dataclass
@@ -160,7 +165,10 @@ class Worker:
 
     # -- the loop --------------------------------------------------------------------------------------------
     def _claim(self, report: WorkerReport):
-        """Under the lock: recover stale trials, check the budget, ask for a trial. None when done."""
+        """Under the lock: recover stale trials, check the budget, ask for a trial.
+
+        Returns ``(trial, counts)``; trial is None when the budget is used up, or "wait" when it is used up
+        only counting RUNNING trials of other workers (they may still die and be re-queued)."""
         study = self.handle.study
         with self.handle.lock:
             stale = self.recover_stale()
@@ -169,8 +177,12 @@ class Worker:
                 self.on_event("requeued", {"number": n})
             counts = count_trials(study.get_trials(deepcopy=False))
             if self.options.n_trials is not None and counts.counted >= self.options.n_trials:
+                if counts.finished < self.options.n_trials and counts.running > 0:
+                    return "wait", counts
                 return None, counts
-            trial = study.ask()
+            with warnings.catch_warnings():  # Optuna warns that heartbeats are meant for optimize(); we run them
+                warnings.filterwarnings("ignore", message="Heartbeat of storage")
+                trial = study.ask()
             trial.set_user_attr(WORKER_ATTR, {"index": self.index, **self.identity.to_dict()})
             return trial, counts
 
@@ -199,6 +211,10 @@ class Worker:
                 if trial is None:
                     report.stopped_by = "n_trials"
                     break
+                if trial == "wait":  # the last trials run elsewhere: wait for them (or for their worker to die)
+                    self.on_event("wait", {"counts": counts})
+                    time.sleep(opts.poll_interval)
+                    continue
                 self.on_event("start", {"number": trial.number, "counts": counts})
                 state, values, reason = TrialState.COMPLETE, None, None
                 try:
@@ -213,7 +229,7 @@ class Worker:
                                           "reason": "interrupted (re-queued)"})
                     report.stopped_by = "interrupted"
                     raise
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - any failure of one trial is recorded, the study goes on
                     import optuna
 
                     if isinstance(exc, optuna.TrialPruned):
@@ -239,7 +255,7 @@ class Worker:
             try:
                 report.counts = count_trials(study.get_trials(deepcopy=False))
                 self._mark_ended(report.stopped_by)
-            except Exception:  # a dead storage connection must not hide the original error
+            except Exception:  # noqa: BLE001, S110 - a dead storage connection must not hide the original error
                 pass
         return report
 

@@ -178,7 +178,8 @@ def build_model(config: TrainConfig, scheme, num_classes: int, in_channels: int)
     except ValueError as exc:
         raise TrainConfigError(str(exc)) from None
     kwargs = {"plain": config.control, "p_drop": config.p_drop, "loss_power": config.loss_power,
-                  "loss_threshold": config.loss_threshold, "in_chans": in_channels}
+                  "loss_threshold": config.loss_threshold, "in_chans": in_channels,
+              "zero_init_last_bn": config.zero_init_last_bn}
     if scheme is None:
         if not config.control:
             raise TrainConfigError("A coded run needs a scheme (only --control can train without one).")

@@ -88,12 +88,13 @@ def _energies(plt, m):
     words = {b["block"]: b["codewords"] for b in (m.get("model") or {}).get("coded_blocks", [])}
     k = len(rows[0]["mean_energies"])
     h = min(12.0, 1.5 + 0.12 * k)
-    fig, axes = plt.subplots(1, 2 * len(rows), figsize=(2.2 * 2 * len(rows), h), squeeze=False)
+    fig, axes = plt.subplots(1, 2 * len(rows), figsize=(2.9 * 2 * len(rows), h), squeeze=False,
+                             layout="constrained")
     for j, r in enumerate(rows):
         ax_e, ax_w = axes[0, 2 * j], axes[0, 2 * j + 1]
         im = ax_e.imshow(r["mean_energies"], aspect="auto", cmap="viridis", interpolation="nearest")
         ax_e.set_title(f"{r['stage']}#{r['index']} energies", fontsize=8)
-        fig.colorbar(im, ax=ax_e, fraction=0.08)
+        fig.colorbar(im, ax=ax_e, fraction=0.08, pad=0.02)
         cw = words.get(r["block"])
         if cw is not None:
             ax_w.imshow(cw, aspect="auto", cmap="Greys", vmin=0, vmax=1, interpolation="nearest")

@@ -71,6 +71,7 @@ def test_norm_subnns_divides_by_original_n():
     y, e = blk.eval()(x)
     y_ref, e_ref = ref_block(blk, x)
     _close(y, y_ref)
+    _close(e, e_ref)
     _close(e.sum(dim=1), torch.full((2,), 8.0))
 
 

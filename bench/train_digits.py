@@ -1,0 +1,129 @@
+"""Benchmark of the proxy training targets (issue 4): digits / proxy-s and digit-pairs / proxy-s100.
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/train_digits.py            # both tasks
+    OMP_NUM_THREADS=1 .venv/bin/python bench/train_digits.py --task digits --out runs/bench
+
+Each task: generate the scheme with the coding core (anneal, seed 0), run ``codesearch.train.run_training``
+(train + every evaluation), print the measured figures and whether each target holds. Timings are wall
+time of the whole run on this machine (they depend on the load of the machine and the thread count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from codesearch.codes import Scheme, SchemeCode, get_preset
+from codesearch.codes._generator import GenerateRequest, generate
+
+TASKS = {
+    # dataset, preset, TrainConfig overrides
+    "digits": ("digits", "proxy-s", {"epochs": 20, "batch_size": 128, "lr": 0.1, "mu": 20.0}),
+    "digit-pairs": ("digit-pairs", "proxy-s100", {"epochs": 15, "batch_size": 64, "lr": 0.1, "mu": 6.0,
+                                                 "samples_per_class": 60, "binary_train_limit": 2000}),
+}
+
+
+def build_scheme(preset_name: str, method: str, seed: int) -> Scheme:
+    preset = get_preset(preset_name)
+    codes = []
+    for w, n in preset.code_shapes:
+        res = generate(method, GenerateRequest(preset.num_classes, n, w, seed=seed, time_limit=20.0))
+        codes.append(SchemeCode(res.code, res.method, res.seed, res.params))
+    return Scheme(num_classes=preset.num_classes, codes=tuple(codes), preset=preset_name)
+
+
+def summarize(m: dict) -> dict:
+    s = m["specialization"]
+    return {
+        "seconds": round(m["seconds"], 1),
+        "train_seconds": round(m["train_seconds"], 1),
+        "eval_seconds": round(m["eval_seconds"], 1),
+        "top1": round(100 * m["top1"], 2),
+        "early_decoding": {f"{r['stage']}#{r['index']} {r['code']}": round(100 * r["accuracy"], 2)
+                           for r in m["early_decoding"]},
+        "binary_mean_f1": round(m["binary"]["mean_f1"], 4),
+        "binary_mean_precision": round(m["binary"]["mean_precision"], 4),
+        "binary_mean_recall": round(m["binary"]["mean_recall"], 4),
+        "binary_mean_fraction": round(m["binary"]["mean_fraction"], 4),
+        "specialization_block": f"{s['stage']}#{s['index']} {s['code']}",
+        "specialization_baseline": round(100 * s["baseline"], 2),
+        "remove_active": [round(100 * e["accuracy"], 2) for e in s["active"]],
+        "remove_inactive": [round(100 * e["accuracy"], 2) for e in s["inactive"]],
+        "remove_all_inactive_every_block": round(100 * s["remove_all_inactive_every_block"], 2),
+    }
+
+
+def targets(m: dict) -> dict:
+    s = m["specialization"]
+    worst_inactive = min(e["accuracy"] for e in s["inactive"])
+    all_active = s["active"][-1]["accuracy"]
+    return {
+        "run <= 60 s": m["seconds"] <= 60,
+        "top-1 >= 95%": m["top1"] >= 0.95,
+        "last block early decoding >= 85%": m["early_decoding"][-1]["accuracy"] >= 0.85,
+        "mean binary F1 >= 0.85": m["binary"]["mean_f1"] >= 0.85,
+        "removing inactive costs <= 1 point": s["baseline"] - worst_inactive <= 0.01,
+        "removing all active costs more than removing inactive": (s["baseline"] - all_active)
+        > (s["baseline"] - worst_inactive) + 0.01,
+    }
+
+
+def main() -> int:
+    import torch
+
+    from codesearch.train import TrainConfig, run_training
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--task", choices=[*TASKS, "both"], default="both")
+    p.add_argument("--method", default="anneal", help="code generator for the schemes (default anneal)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=int, help="override the task's epochs")
+    p.add_argument("--mu", type=float, help="override the task's mu")
+    p.add_argument("--out", help="keep the run folders here (default: a temporary folder)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per task on stdout")
+    args = p.parse_args()
+
+    tasks = list(TASKS) if args.task == "both" else [args.task]
+    out_root = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="bench-train-"))
+    results = {}
+    for name in tasks:
+        dataset, preset, overrides = TASKS[name]
+        overrides = dict(overrides, seed=args.seed)
+        if args.epochs:
+            overrides["epochs"] = args.epochs
+        if args.mu is not None:
+            overrides["mu"] = args.mu
+        t0 = time.perf_counter()
+        scheme = build_scheme(preset, args.method, args.seed)
+        t_scheme = time.perf_counter() - t0
+        config = TrainConfig(dataset=dataset, preset=preset, **overrides)
+        m = run_training(config, scheme, out_dir=out_root / name, overwrite=True)
+        if m["status"] != "ok":
+            print(f"{name}: run failed: {m['reason']}", file=sys.stderr)
+            return 1
+        summary = summarize(m)
+        summary["scheme_seconds"] = round(t_scheme, 1)
+        summary["threads"] = torch.get_num_threads()
+        summary["codes"] = {c.id: {"d": c.code.d, "method": c.method} for c in scheme.codes}
+        summary["config"] = overrides
+        checks = targets(m)
+        results[name] = {"summary": summary, "targets": checks, "run": str(out_root / name)}
+        print(f"== {name} ({preset}, {overrides})", file=sys.stderr)
+        for k, v in summary.items():
+            print(f"  {k}: {v}", file=sys.stderr)
+        for k, ok in checks.items():
+            print(f"  [{'ok' if ok else 'MISSED'}] {k}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"task": name, **results[name]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,8 +11,9 @@ from typing import ClassVar
 from rich.console import Console
 
 # Progress, logs and human output go to stderr; --json output alone goes to stdout.
-err_console = Console(stderr=True, highlight=False)
-out_console = Console(highlight=False)
+# When a stream is not a terminal (pipes, CI logs) rich would cut tables at 80 columns; use 160 there.
+err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 class UsageError(Exception):

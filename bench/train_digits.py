@@ -25,7 +25,7 @@ from codesearch.codes._generator import GenerateRequest, generate
 TASKS = {
     # dataset, preset, TrainConfig overrides
     "digits": ("digits", "proxy-s", {"epochs": 20, "batch_size": 128, "lr": 0.1, "mu": 20.0}),
-    "digit-pairs": ("digit-pairs", "proxy-s100", {"epochs": 15, "batch_size": 64, "lr": 0.1, "mu": 6.0,
+    "digit-pairs": ("digit-pairs", "proxy-s100", {"epochs": 15, "batch_size": 64, "lr": 0.1, "mu": 20.0,
                                                  "samples_per_class": 60, "binary_train_limit": 2000}),
 }
 

@@ -75,7 +75,7 @@ class ModelCommand(_BaseCommand):
         from rich.table import Table
 
         total = r["parameters"]
-        t = Table(title=f"{r['preset']} ({r['num_classes']} classes, scheme {r['scheme']})", title_justify="left")
+        t = Table(title=f"{r['preset']}: {r['num_classes']} classes", title_justify="left")
         for col in ("part", "blocks", "codes", "parameters", "share"):
             t.add_column(col, justify="right" if col in ("blocks", "parameters", "share") else "left")
         t.add_row("stem", "", "", f"{r['stem']:,}", f"{r['stem'] / total:.1%}")
@@ -84,6 +84,7 @@ class ModelCommand(_BaseCommand):
             t.add_row(s["name"], str(s["blocks"]), codes, f"{s['parameters']:,}", f"{s['parameters'] / total:.1%}")
         t.add_row("fc", "", "", f"{r['head']:,}", f"{r['head'] / total:.1%}")
         t.add_row("total", "", "", f"{total:,}", "100.0%")
+        out_console.print(f"scheme: {r['scheme']}" + (" (every block plain)" if r["plain"] else ""), markup=False)
         out_console.print(t)
         b = r["binary_classifier"]
         out_console.print(

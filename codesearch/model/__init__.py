@@ -30,13 +30,20 @@ from ._checkpoint import (
     save_binary_classifier,
     save_checkpoint,
 )
-from ._config import CodedResNeXtConfig, ModelConfigError, resolve_plan
+from ._config import (
+    SCHEME_FOR_PRESET,
+    CodedResNeXtConfig,
+    ModelConfigError,
+    default_scheme_path,
+    resolve_plan,
+)
 from ._device import autocast_context, batch_to_device, model_to_device, select_device, uses_channels_last
 from ._registry import create_model, is_model, list_models, register_model
 from ._resnext import CodedBlockInfo, CodedResNeXt, ModelOutput, Removal, build_coded_resnext, coding_loss
 
 __all__ = [
     "CHECKPOINT_FORMAT",
+    "SCHEME_FOR_PRESET",
     "BinaryClassifier",
     "CheckpointError",
     "CodedBlockInfo",
@@ -54,6 +61,7 @@ __all__ = [
     "coding_loss",
     "count_parameters",
     "create_model",
+    "default_scheme_path",
     "extract_binary_classifier",
     "is_model",
     "list_models",

@@ -57,7 +57,9 @@ def study_status(handle: StudyHandle, *, failures: int = 5) -> dict:
     trials = study.get_trials(deepcopy=False)
     counts = count_trials(trials)
     best = [trial_record(t, d) for t in best_trials(handle)]
+    # the paper default, or its last retry when its first run was re-queued
     paper = [trial_record(t, d) for t in trials if t.user_attrs.get(PAPER_DEFAULT_ATTR)]
+    paper = [p for p in paper if p["state"] == "COMPLETE"] or paper[-1:]
     workers = [{**w, "state": _worker_state(w)} for w in registered_workers(study)]
     failed = [t for t in trials if t.state == TrialState.FAIL]
     return {
@@ -68,7 +70,7 @@ def study_status(handle: StudyHandle, *, failures: int = 5) -> dict:
         "counts": counts.to_dict(),
         "best": best[0] if d.objective == "accuracy" and best else None,
         "pareto_front": best if d.objective == "pareto" else None,
-        "paper_default": paper[0] if paper else None,
+        "paper_default": paper[-1] if paper else None,
         "running": [trial_record(t, d) for t in trials if t.state == TrialState.RUNNING],
         "workers": workers,
         "recent_failures": [{"number": t.number, "reason": t.user_attrs.get(FAIL_ATTR) or "worker heartbeat stopped"}

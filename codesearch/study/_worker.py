@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ._counts import TrialCounts, count_trials, requeued_numbers
 from ._errors import TrialFailed
 from ._handle import StudyHandle
-from ._objective import FAIL_ATTR, ProxyObjective
+from ._objective import FAIL_ATTR, METRICS_ATTR, ProxyObjective
 from ._process import ProcessIdentity
 from ._storage import HeartbeatOptions
 
@@ -65,7 +65,8 @@ class WorkerReport:
 def make_sampler(definition, seed: int):
     import optuna
 
-    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=5, multivariate=False)
+    # constant_liar: running trials of other workers count as bad guesses, so workers spread out
+    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=5, constant_liar=True)
 
 
 def make_pruner(definition):
@@ -184,6 +185,10 @@ class Worker:
                 warnings.filterwarnings("ignore", message="Heartbeat of storage")
                 trial = study.ask()
             trial.set_user_attr(WORKER_ATTR, {"index": self.index, **self.identity.to_dict()})
+            inherited = trial.user_attrs  # a re-queued trial starts with the failed one's attributes
+            for key in (FAIL_ATTR, METRICS_ATTR):
+                if inherited.get(key) is not None:
+                    trial.set_user_attr(key, None)
             return trial, counts
 
     def run(self, objective: ProxyObjective | None = None) -> WorkerReport:

@@ -6,7 +6,7 @@ import os
 import signal
 
 from codesearch.cli import main
-from codesearch.study import PAPER_DEFAULT_ATTR, count_trials, open_study
+from codesearch.study import PAPER_DEFAULT_ATTR, count_trials, open_study, registered_workers
 from codesearch.study._worker import WORKER_ATTR
 
 from .conftest import TINY, spawn, wait_for
@@ -37,7 +37,7 @@ def two_workers_at_once(tmp_path, name, storage, n_trials=4):
     c = count_trials(trials)
     assert (c.finished, c.complete + c.pruned, c.running, c.waiting, c.failed) == (n_trials, n_trials, 0, 0, 0)
     assert sum(1 for t in trials if t.user_attrs.get(PAPER_DEFAULT_ATTR)) == 1
-    workers = sorted((w["index"], w["seed"]) for w in h.study.user_attrs.values() if isinstance(w, dict) and "seed" in w)
+    workers = [(w["index"], w["seed"]) for w in registered_workers(h.study)]
     assert workers == [(0, 10), (1, 11)]
     assert {t.user_attrs[WORKER_ATTR]["pid"] for t in trials} <= {p.pid for p in procs}
     h.close()
@@ -52,11 +52,11 @@ def running_trial_of(handle, pid):
     return None
 
 
-def kill_mid_trial(tmp_path, name, storage, *run_extra, n_trials=4):
+def kill_mid_trial(tmp_path, name, storage, *run_extra, n_trials=3):
     """SIGKILL one of two workers during a trial; the other one finishes the study, re-queueing that trial.
 
     Returns the handle and the killed trial's number."""
-    create(tmp_path, name, storage, "--epochs", "3", "--subset", "600")
+    create(tmp_path, name, storage, "--epochs", "3", "--subset", "400")
     args = ["study", "run", name, "--storage", storage, "--n-trials", str(n_trials), *run_extra]
     victim = spawn(*args)
     h = open_study(name, storage)
@@ -79,7 +79,7 @@ def kill_mid_trial(tmp_path, name, storage, *run_extra, n_trials=4):
 
 def stop_and_resume(tmp_path, name, storage, n_trials=3):
     """SIGTERM a worker during its second trial, then resume: nothing finished is lost, the stopped trial reruns."""
-    create(tmp_path, name, storage, "--epochs", "3", "--subset", "600")
+    create(tmp_path, name, storage, "--epochs", "3", "--subset", "400")
     args = ["study", "run", name, "--storage", storage, "--n-trials", str(n_trials)]
     w = spawn(*args)
     h = open_study(name, storage)

@@ -159,6 +159,7 @@ def test_interrupted_trial_is_requeued_and_resume_loses_nothing(journal):
     assert (c.complete, c.counted, c.requeued, c.waiting) == (5, 5, 1, 0)
     assert [(t.number, t.values, t.params) for t in trials[:2]] == kept
     assert trials[3].state.name == "COMPLETE" and trials[3].system_attrs["failed_trial"] == 2
+    assert trials[3].user_attrs[FAIL_ATTR] is None  # not inherited from the interrupted run
 
 
 def _dead_pid() -> int:
@@ -180,6 +181,8 @@ def test_trials_of_dead_local_workers_are_failed_and_requeued(journal):
     assert "died during the trial" in trials[0].user_attrs[FAIL_ATTR]
     assert "died while claiming" in trials[1].user_attrs[FAIL_ATTR]
     assert trials[0].user_attrs[PAPER_DEFAULT_ATTR] and claimless.number == 1
+    paper = study_status(h)["paper_default"]  # the completed retry of the paper default
+    assert paper["state"] == "COMPLETE" and paper["retry_of"] == 0 and paper["fail_reason"] is None
     c = count_trials(trials)
     assert (c.complete, c.requeued, c.counted) == (3, 2, 3)
     retried = {t.system_attrs.get("failed_trial") for t in trials if t.state.name == "COMPLETE"}

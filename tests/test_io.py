@@ -120,3 +120,14 @@ def test_exports(scheme):
     assert len(rows) == 1 + 2 * 5
     assert rows[1].split(",")[:3] == ["5/10", "0", "a"]
     assert json.loads(export_json(scheme))["2/10"][0] == [1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+
+
+def test_written_files_get_umask_permissions(scheme, tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = write_scheme(scheme, tmp_path / "s.json")
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -2,6 +2,10 @@
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/train_digits.py            # both tasks
     OMP_NUM_THREADS=1 .venv/bin/python bench/train_digits.py --task digits --out runs/bench
+    OMP_NUM_THREADS=1 .venv/bin/python bench/train_digits.py --task digit-pairs --set epochs=40 --set mu=50
+
+``--set FIELD=VALUE`` overrides any TrainConfig field; ``--schemes DIR`` keeps the generated schemes there
+(read back when present, so parallel runs share one scheme instead of re-running the generator).
 
 Each task: generate the scheme with the coding core (anneal, seed 0), run ``codesearch.train.run_training``
 (train + every evaluation), print the measured figures and whether each target holds. Timings are wall
@@ -30,13 +34,44 @@ TASKS = {
 }
 
 
-def build_scheme(preset_name: str, method: str, seed: int) -> Scheme:
+def build_scheme(preset_name: str, method: str, seed: int, cache_dir: str | None = None) -> Scheme:
+    from codesearch.io import read_scheme, write_scheme
+
+    path = Path(cache_dir) / f"{preset_name}-{method}-seed{seed}.json" if cache_dir else None
+    if path is not None and path.exists():
+        return read_scheme(path)
     preset = get_preset(preset_name)
     codes = []
     for w, n in preset.code_shapes:
         res = generate(method, GenerateRequest(preset.num_classes, n, w, seed=seed, time_limit=20.0))
         codes.append(SchemeCode(res.code, res.method, res.seed, res.params))
-    return Scheme(num_classes=preset.num_classes, codes=tuple(codes), preset=preset_name)
+    scheme = Scheme(num_classes=preset.num_classes, codes=tuple(codes), preset=preset_name)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_scheme(scheme, path, force=True)
+    return scheme
+
+
+def parse_setting(text: str) -> tuple[str, object]:
+    """``FIELD=VALUE`` -> (field, value converted to the TrainConfig field's type)."""
+    import dataclasses
+
+    from codesearch.train import TrainConfig
+
+    name, sep, raw = text.partition("=")
+    fields = {f.name: f for f in dataclasses.fields(TrainConfig)}
+    if not sep or name not in fields:
+        raise SystemExit(f"--set needs FIELD=VALUE with a TrainConfig field, not {text!r}.")
+    default = getattr(TrainConfig, name)
+    if raw.lower() == "none":
+        return name, None
+    if isinstance(default, bool):
+        return name, raw.lower() in ("1", "true", "yes")
+    if isinstance(default, int) or "int" in str(fields[name].type):
+        return name, int(raw)
+    if isinstance(default, float):
+        return name, float(raw)
+    return name, raw
 
 
 def summarize(m: dict) -> dict:
@@ -86,9 +121,14 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=int, help="override the task's epochs")
     p.add_argument("--mu", type=float, help="override the task's mu")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="override a TrainConfig field (repeatable), e.g. --set mu_warmup_epochs=5")
+    p.add_argument("--schemes", help="folder that caches the generated schemes")
+    p.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     p.add_argument("--out", help="keep the run folders here (default: a temporary folder)")
     p.add_argument("--json", action="store_true", help="print one JSON object per task on stdout")
     args = p.parse_args()
+    torch.set_num_threads(args.threads)
 
     tasks = list(TASKS) if args.task == "both" else [args.task]
     out_root = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="bench-train-"))
@@ -100,8 +140,9 @@ def main() -> int:
             overrides["epochs"] = args.epochs
         if args.mu is not None:
             overrides["mu"] = args.mu
+        overrides.update(parse_setting(t) for t in args.set)
         t0 = time.perf_counter()
-        scheme = build_scheme(preset, args.method, args.seed)
+        scheme = build_scheme(preset, args.method, args.seed, args.schemes)
         t_scheme = time.perf_counter() - t0
         config = TrainConfig(dataset=dataset, preset=preset, **overrides)
         m = run_training(config, scheme, out_dir=out_root / name, overwrite=True)
@@ -111,6 +152,7 @@ def main() -> int:
         summary = summarize(m)
         summary["scheme_seconds"] = round(t_scheme, 1)
         summary["threads"] = torch.get_num_threads()
+        summary["device"] = m["device"]
         summary["codes"] = {c.id: {"d": c.code.d, "method": c.method} for c in scheme.codes}
         summary["config"] = overrides
         checks = targets(m)

@@ -20,6 +20,14 @@ A request :math:`(K, N, w)` is served in two steps.
      of :math:`\mathbb{Z}_p` -- whose blocks meet pairwise in :math:`\lambda` points (an equidistant code,
      :math:`d = 2(k - \lambda)`), their complements and their derived/residual designs at a point. The blocks
      of the biplane that avoid one point give the :math:`(15, 10, 6)` code with :math:`d = 8`;
+   * *group-orbit constructions* (:mod:`codesearch.codes._orbits`): for every regular group of order
+     :math:`N` (metacyclic :math:`\mathbb{Z}_m \rtimes_r \mathbb{Z}_k`, :math:`\mathrm{GF}(2)^m`) and
+     :math:`A_k` on ordered pairs whose orbits can be enumerated, a branch and bound picks compatible
+     orbits with exactly :math:`K` words and the fewest pairs at :math:`d` -- e.g. 5 orbits of the
+     Frobenius group :math:`F_{20}` give the (100, 20, 8) code with 2885 pairs at :math:`d = 8`; for large
+     rows a look-ahead packing of orbits of :math:`\mathrm{GF}(2)^m \rtimes \langle x \mapsto x^2\rangle`
+     completed by translation orbits (3-flats among them) gives :math:`\ge 1000` weight-8 words of length
+     32 at :math:`d = 8`, all columns equal;
    * an *orbit search*: a greedy packing of whole orbits of the translation group (:math:`N = 2^m`) or of the
      cyclic shifts (otherwise) whose words pairwise meet in at most :math:`t = w - d/2` positions. Two
      orbits are compatible iff a representative of one meets every word of the other in :math:`\le t` points,
@@ -45,7 +53,7 @@ from math import comb
 
 import numpy as np
 
-from . import _gf2
+from . import _gf2, _orbits
 from ._code import ConstantWeightCode
 from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 from ._metrics import sort_key
@@ -228,6 +236,24 @@ def _orbit_pool(n: int, w: int, d: int, restart: int, seed: int, stop_at: int | 
     return CandidatePool(words, d, labels, f"greedy union of {group} orbits ({how} order)")
 
 
+def _group_orbit_pools(
+    n: int, w: int, d: int, k: int | None, seed: int, packing: bool, tries: int = _orbits.PACKING_TRIES
+) -> list[CandidatePool]:
+    """Unions of orbits of transitive groups (:mod:`codesearch.codes._orbits`) as pools: exactly ``k`` words
+    with the fewest pairs at ``d`` where the orbits can be enumerated, else (``packing``) large packings."""
+    from ._bounds import lp_min_pairs
+
+    floor = lp_min_pairs(k, n, w, d) if k is not None and k <= comb(n, w) else None
+    pools = []
+    found = _orbits.orbit_codes(
+        n, w, d, k, seed=seed, packing=packing, packing_tries=tries, stop_at_pairs=floor
+    )
+    for union in found:
+        words = union.matrix()
+        pools.append(CandidatePool(words, _min_distance(words), union.units, f"group orbits: {union.source}"))
+    return pools
+
+
 # -- linear and design sources --------------------------------------------------------------------------------
 @cache
 def _linear_codes(n: int) -> tuple[_gf2.LinearCode, ...]:
@@ -398,7 +424,7 @@ def candidate_words(n: int, w: int, d: int) -> np.ndarray:
     group orbits (every such union has equal column sums). Returns an ``M x n`` ``uint8`` matrix, possibly
     with 0 rows. E.g. ``candidate_words(32, 8, 8)`` gives a balanced 948-word code.
     """
-    pools = candidate_pools(n, w, d)
+    pools = candidate_pools(n, w, d) + _group_orbit_pools(n, w, d, None, 0, packing=True, tries=1)
     orb = _orbit_pool(n, w, d, 0, 0, None)
     if orb is not None:
         pools.append(orb)
@@ -549,7 +575,9 @@ def _cut(pool: CandidatePool, k: int, rng: np.random.Generator, time_limit: floa
 class AlgebraicGenerator(Generator):
     r"""Constant-weight codes cut from linear codes, Nordstrom-Robinson translates, designs and group orbits.
 
-    ``params``: ``restarts`` (int, default 3): orbit-search restarts per distance after the lexicographic one.
+    ``params``: ``restarts`` (int, default 3): orbit-search restarts per distance after the lexicographic one;
+    ``orbit_tries`` (int, default 4): independent group-orbit packings for large rows such as (1000, 32, 8),
+    the cut with the fewest pairs wins.
     """
 
     name = "algebraic"
@@ -570,6 +598,7 @@ class AlgebraicGenerator(Generator):
         start = time.perf_counter()
         k, n, w = req.classes, req.subnns, req.active
         restarts = int(req.params.get("restarts", 3))
+        extra = {"orbit_tries": int(req.params["orbit_tries"])} if "orbit_tries" in req.params else {}
         if not self.applicable(req):
             raise GenerationError(f"No structured source of length {n} and weight {w} for {k} words.")
         top = max_distance_bound(k, n, w)
@@ -588,7 +617,7 @@ class AlgebraicGenerator(Generator):
                     code=best,
                     method=self.name,
                     seed=req.seed,
-                    params={"restarts": restarts, "source": best_src},
+                    params={"restarts": restarts, **extra, "source": best_src},
                     seconds=time.perf_counter() - start,
                 )
         raise GenerationError(
@@ -616,6 +645,9 @@ class AlgebraicGenerator(Generator):
                 best, best_src = code, pool.source
 
         for pool in candidate_pools(n, w, d, seed=req.seed):
+            consider(pool)
+        tries = int(req.params.get("orbit_tries", _orbits.PACKING_TRIES))
+        for pool in _group_orbit_pools(n, w, d, k, req.seed, packing=best is None, tries=tries):
             consider(pool)
         cheap = orbit_enumeration_size(n, w) <= 200_000
         if best is None or cheap:

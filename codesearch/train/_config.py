@@ -30,6 +30,8 @@ class TrainConfig:
     # -- Coded ResNeXt losses --------------------------------------------------------------------------
     mu: float = 20.0  # weight of the summed coding loss L = CE + mu * sum_l L_code,l (paper: 6 on CIFAR;
     #                   20 tuned on digits / proxy-s for a clear specialization)
+    mu_warmup_epochs: int = 0  # ramp the coding-loss weight linearly from 0 to mu over these first epochs
+    #                            (per step; 0: mu from the start)
     p_drop: float = 0.1  # DropSubNNs probability
     loss_power: float = 4.0  # exponent p of the coding loss (|r E - w|^p)
     loss_threshold: float = 0.0  # coding-loss dead zone: max(|r E - w| - thr, 0)^p
@@ -69,7 +71,7 @@ def validate_config(c: TrainConfig) -> None:
     for name in ("subset", "binary_train_limit"):
         if getattr(c, name) is not None:
             _positive_int(name, getattr(c, name))
-    for name in ("warmup_epochs", "num_workers", "seed"):
+    for name in ("warmup_epochs", "mu_warmup_epochs", "num_workers", "seed"):
         v = getattr(c, name)
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:
             raise TrainConfigError(f"{name} must be a whole number >= 0, not {v!r}.")
@@ -108,6 +110,6 @@ def config_from_dict(d: dict) -> TrainConfig:
 # Fields that must be equal for `resume` to continue a run (the rest only change how it runs or is evaluated).
 RESUME_FIELDS = (
     "preset", "dataset", "control", "epochs", "batch_size", "lr", "warmup_epochs", "momentum", "nesterov",
-    "weight_decay", "mu", "p_drop", "loss_power", "loss_threshold", "zero_init_last_bn", "seed", "samples_per_class", "subset",
+    "weight_decay", "mu", "mu_warmup_epochs", "p_drop", "loss_power", "loss_threshold", "zero_init_last_bn", "seed", "samples_per_class", "subset",
     "randaugment",
 )

@@ -177,27 +177,158 @@ def specialization(model, ds, block: int, batch_size: int, device, amp: Callable
     }
 
 
+# Cached features of the shared part of every binary classifier are kept for at most this many bytes at once
+# (the samples are processed in chunks of that size; each chunk extracts every classifier once).
+BINARY_CACHE_BYTES = 256 * 2**20
+import os
+CL = bool(os.environ.get('CL'))
+
+
+def _shared_features(model, x: torch.Tensor, first: int | None):
+    """What every class's binary classifier computes identically for the images ``x``.
+
+    Extraction keeps the stem and the plain blocks whole, so everything before the first coded block
+    (index ``first`` into ``model.blocks``) is shared; in that block, every branch's input ``H_n`` and raw
+    energy ``E_n`` and the skip path do not depend on the class either (a classifier keeps a subset of
+    the branches, each computed as in the full block). Returns ``(h, raw_energies, skip)``, or the full
+    logits ``(B, K)`` when the network has no coded block (then every classifier is a row of it)."""
+    if first is None:
+        return model(x).logits
+    x = model.stem(x)
+    for block in model.blocks[:first]:
+        x, _ = block(x)
+    block = model.blocks[first]
+    h = block.branch_inputs(x)
+    return h, block.raw_energies(h), block.skip(x)
+
+
+def _class_scores(clf, shared, first: int, branches: np.ndarray) -> torch.Tensor:
+    """``clf(x)`` computed from :func:`_shared_features` of ``x``: the first coded block of the extracted
+    classifier ``clf`` from its kept ``branches`` (what ``ResNeXtBlock.forward`` does with the kept branch
+    inputs and energies: :math:`s^2 = \frac1N\sum_{n\in\mathrm{kept}} E_n`, output
+    :math:`\mathrm{relu}(\mathrm{bn_3}(W_{kept} H_{kept}/s) + \mathrm{skip})`), then its remaining blocks."""
+    h, energies, skip = shared
+    block = clf.blocks[first]
+    width = block.width
+    channels = torch.as_tensor([int(b) * width + j for b in branches for j in range(width)], device=h.device)
+    hk = h.index_select(1, channels)
+    ek = energies.index_select(1, torch.as_tensor(branches, device=h.device))
+    mean_e = (ek.sum(dim=1) / block.norm_subnns).clamp_min(1e-12)  # the block's floor (_EPS)
+    out = block.conv3(hk * torch.rsqrt(mean_e).view(-1, 1, 1, 1).to(hk.dtype))
+    x = torch.relu(block.bn3(out) + skip)
+    for b in clf.blocks[first + 1:]:
+        x, _ = b(x)
+    return clf.fc(torch.flatten(clf.pool(x), 1))[:, 0]
+
+
+def _tensor_bytes(obj) -> int:
+    if torch.is_tensor(obj):
+        return obj.numel() * obj.element_size()
+    return sum(_tensor_bytes(t) for t in obj)
+
+
+def _slice_shared(shared, start: int, end: int):
+    if torch.is_tensor(shared):
+        return shared[start:end]
+    return tuple(t[start:end] for t in shared)
+
+
+def _cat_shared(parts: list):
+    if torch.is_tensor(parts[0]):
+        return torch.cat(parts)
+    return tuple(torch.cat(ts) for ts in zip(*parts))
+
+
+@torch.no_grad()
+def binary_scores(model, datasets, batch_size: int, device, amp: Callable, classes=None,
+                  progress: EvalProgress | None = None, cache_bytes: int = BINARY_CACHE_BYTES):
+    r"""Scores of the binary classifiers of ``classes`` (default all) on every image of ``datasets``.
+
+    The score of class :math:`k` is the output of ``extract_binary_classifier(model, k)`` (the full
+    model's logit :math:`k` with every subNN inactive for :math:`k` removed). It is computed without
+    running each classifier from the input: the part that every classifier shares (stem, plain blocks,
+    and the branch inputs, energies and skip path of the first coded block) runs once per image, and each
+    class's extracted module runs only the rest. Returns ``(scores, parameters)``: one float64 array
+    ``(len(ds), len(classes))`` per dataset and the parameter count of each extracted classifier.
+    """
+    from ..model import count_parameters, extract_binary_classifier
+
+    model.eval()
+    classes = list(range(model.num_classes)) if classes is None else [int(k) for k in classes]
+    first = model.coded_blocks[0].index if model.coded_blocks else None
+    codes0 = model.code_array(0) if model.coded_blocks else None
+    sizes = [len(ds) for ds in datasets]
+    results = [np.empty((n, len(classes)), dtype=np.float64) for n in sizes]
+    parameters: list[int | None] = [None] * len(classes)
+    done_samples = 0
+    total_samples = sum(sizes)
+
+    def flush(parts, where):
+        nonlocal done_samples
+        shared = _cat_shared(parts)
+        if CL and not torch.is_tensor(shared): shared = tuple(t.contiguous(memory_format=torch.channels_last) if t.dim()==4 else t for t in shared)
+        n = sum(stop - start for _, start, stop in where)
+        cols = []
+        for j, k in enumerate(classes):
+            clf = extract_binary_classifier(model, k).eval()
+            if CL: clf = clf.to(memory_format=torch.channels_last)
+            if parameters[j] is None:
+                parameters[j] = count_parameters(clf)
+            if first is None:
+                cols.append(shared[:, k].float().cpu())
+            else:
+                branches = np.flatnonzero(codes0[k])
+                out = []
+                for start in range(0, n, batch_size):
+                    with amp():
+                        s = _class_scores(clf, _slice_shared(shared, start, start + batch_size), first, branches)
+                    out.append(s.float().cpu())
+                cols.append(torch.cat(out))
+            del clf
+            if progress:
+                progress("binary classifiers", done_samples * len(classes) + (j + 1) * n,
+                         total_samples * len(classes))
+        block = torch.stack(cols, dim=1).numpy().astype(np.float64)
+        row = 0
+        for d, start, stop in where:
+            results[d][start:stop] = block[row:row + stop - start]
+            row += stop - start
+        done_samples += n
+
+    parts, where, held = [], [], 0
+    for d, ds in enumerate(datasets):
+        start = 0
+        for x, _ in iter_batches(ds, batch_size):
+            with amp():
+                shared = _shared_features(model, batch_to_device(x, device), first)
+            parts.append(shared)
+            where.append((d, start, start + x.shape[0]))
+            start += x.shape[0]
+            held += _tensor_bytes(shared)
+            if held >= cache_bytes:
+                flush(parts, where)
+                parts, where, held = [], [], 0
+    if parts:
+        flush(parts, where)
+    return results, parameters
+
+
 def binary_classifiers(model, train_ds, test_ds, batch_size: int, device, amp: Callable,
                        train_labels: np.ndarray, test_labels: np.ndarray,
                        progress: EvalProgress | None = None) -> dict:
     """Per class: threshold (best F1 on the training set), test precision/recall/F1, parameter count and
-    fraction of the extracted classifier; plus the mean F1."""
-    from ..model import count_parameters, extract_binary_classifier
+    fraction of the extracted classifier; plus the mean F1. Scores from :func:`binary_scores`."""
+    from ..model import count_parameters
 
     total_params = count_parameters(model)
+    (s_train, s_test), params = binary_scores(model, [train_ds, test_ds], batch_size, device, amp,
+                                              progress=progress)
     classes = []
     for k in range(model.num_classes):
-        clf = extract_binary_classifier(model, k).to(device).eval()
-        s_train = _scores(clf, train_ds, batch_size, device, amp)
-        s_test = _scores(clf, test_ds, batch_size, device, amp)
-        t, train_f1 = best_f1_threshold(s_train, train_labels == k)
-        m = binary_metrics(s_test, test_labels == k, t)
-        params = count_parameters(clf)
+        t, train_f1 = best_f1_threshold(s_train[:, k], train_labels == k)
+        m = binary_metrics(s_test[:, k], test_labels == k, t)
         classes.append({"class": k, "threshold": t, "train_f1": train_f1, **m,
-                        "parameters": params, "fraction": params / total_params})
-        del clf
-        if progress:
-            progress("binary classifiers", k + 1, model.num_classes)
+                        "parameters": params[k], "fraction": params[k] / total_params})
     f1s = [c["f1"] for c in classes]
     return {
         "classes": classes,

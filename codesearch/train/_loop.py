@@ -296,7 +296,9 @@ def _check_resume(state: dict, config: TrainConfig, scheme, path: Path) -> None:
 
     old = state["train_config"]
     new = config_to_dict(config)
-    diffs = [f"{k} {old.get(k)!r} -> {new[k]!r}" for k in RESUME_FIELDS if old.get(k) != new[k]]
+    # a field added after the checkpoint was written counts as its default
+    diffs = [f"{k} {old.get(k, getattr(TrainConfig, k))!r} -> {new[k]!r}" for k in RESUME_FIELDS
+             if old.get(k, getattr(TrainConfig, k)) != new[k]]
     if diffs:
         raise TrainConfigError(f"{path} was made with other settings ({'; '.join(diffs)}); use --force to start again.")
     if (scheme_to_dict(scheme) if scheme is not None else None) != state["train_scheme"]:
@@ -380,6 +382,11 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
     return result
 
 
+def mu_factor(step: int, warmup_steps: int) -> float:
+    """Share of ``mu`` used at optimizer step ``step`` (from 0): a linear ramp (step+1)/W, then 1."""
+    return min(1.0, (step + 1) / warmup_steps) if warmup_steps else 1.0
+
+
 def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch, steps, progress) -> dict:
     seed_everything(derived_seed(config.seed, epoch, 1))
     gen = torch.Generator().manual_seed(derived_seed(config.seed, epoch, 2))
@@ -393,7 +400,8 @@ def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch
             out = model(x, y)
             ce = F.cross_entropy(out.logits.float(), y)
             coding = out.coding_loss.float() if torch.is_tensor(out.coding_loss) else torch.tensor(float(out.coding_loss))
-            loss = ce + config.mu * coding
+            mu = config.mu * mu_factor(epoch * steps + b, steps * config.mu_warmup_epochs)
+            loss = ce + mu * coding
         lv = float(loss.detach())
         if not math.isfinite(lv):
             what = "nan" if math.isnan(lv) else "inf"

@@ -1,0 +1,184 @@
+"""Group-orbit constructions: groups, orbits, the exact union search and the packing search."""
+
+from itertools import combinations
+from math import comb
+
+import numpy as np
+import pytest
+
+from codesearch.codes import _orbits as orb
+from codesearch.codes._code import ConstantWeightCode
+from codesearch.codes._metrics import pairs_at_min_distance
+
+
+def _words(union: orb.OrbitUnion) -> np.ndarray:
+    m = union.matrix()
+    assert m.shape == (union.size, union.n)
+    assert len(np.unique(m, axis=0)) == union.size
+    return m
+
+
+def _units_balanced(union: orb.OrbitUnion) -> bool:
+    m = union.matrix()
+    for lab in np.unique(union.units):
+        cs = m[union.units == lab].sum(axis=0)
+        if cs.min() != cs.max():
+            return False
+    return True
+
+
+# -- groups ---------------------------------------------------------------------------------------------------
+def test_group_validation():
+    with pytest.raises(ValueError, match="permutation"):
+        orb.PermutationGroup("bad", np.array([[0, 1, 2], [0, 0, 1]]))
+    with pytest.raises(ValueError, match="identity"):
+        orb.PermutationGroup("bad", np.array([[1, 2, 0]]))
+    g = orb.PermutationGroup("Z_3", np.array([[1, 2, 0], [0, 1, 2], [2, 0, 1]]))
+    assert (g.elements[0] == np.arange(3)).all()  # identity moved to row 0
+    assert g.order == 3 and g.degree == 3 and g.is_transitive
+    with pytest.raises(ValueError):
+        g.elements[0, 0] = 2  # read-only
+    with pytest.raises(ValueError, match="more than"):
+        orb.group_from_generators([[1, 2, 3, 4, 5, 0], [1, 0, 2, 3, 4, 5]], "S_6", max_order=100)
+
+
+def test_group_constructions():
+    assert orb.group_from_generators([[1, 2, 3, 4, 5, 0], [1, 0, 2, 3, 4, 5]], "S_6").order == 720
+    fr = orb.affine_frobenius_group(5)
+    assert fr.order == 160 and fr.degree == 32 and fr.is_transitive
+    tr = {row.tobytes() for row in orb.translation_group(5).elements}
+    assert tr <= {row.tobytes() for row in fr.elements}  # the translations are a subgroup
+    a5 = orb.alternating_on_pairs(5)
+    assert a5.order == 60 and a5.degree == 20 and a5.is_transitive
+    assert orb.multiplier_group(20, 3).order == 80
+    with pytest.raises(ValueError, match="r\\^k"):
+        orb.metacyclic_group(5, 4, 5)
+
+
+def test_regular_groups_of_order_20():
+    groups = orb.regular_groups(20)
+    assert len(groups) == 5  # Z_20, Z_10 x Z_2, D_10, Dic_5, F_20: every group of order 20
+    involutions = []
+    for g in groups:
+        assert g.order == 20 and g.is_transitive
+        # regular: only the identity fixes a point
+        assert ((g.elements == np.arange(20)).any(axis=1).sum()) == 1
+        involutions.append(sum(1 for p in g.elements[1:] if (p[p] == np.arange(20)).all()))
+    assert sorted(involutions) == [1, 1, 3, 5, 11]
+
+
+def test_canonical_and_orbit():
+    z8 = orb.cyclic_group(8)
+    word = np.uint64(0b00010011)
+    o = z8.orbit(int(word))
+    assert len(o) == 8 and int(z8.canonical(np.array([word]))[0]) == int(o.min())
+    assert (z8.canonical(o) == o.min()).all()
+
+
+# -- orbit enumeration and the graph --------------------------------------------------------------------------
+def test_orbit_representatives_count_necklaces():
+    z8 = orb.cyclic_group(8)
+    words = orb._weight_masks(list(range(1, 8)), 3) | np.uint64(1)
+    reps, sizes = orb.orbit_representatives(z8, words, 4, 4)  # t = w: every orbit is valid
+    assert len(reps) == 10 and sizes.sum() == comb(8, 4)  # 10 binary necklaces of length 8 with 4 ones
+    reps2, _ = orb.orbit_representatives(z8, words, 4, 2)
+    assert 0 < len(reps2) < len(reps)
+
+
+def test_orbit_graph_matches_brute_force():
+    g = orb.regular_groups(12)[1]
+    w, t = 4, 2
+    words = orb._weight_masks(list(range(1, 12)), w - 1) | np.uint64(1)
+    reps, sizes = orb.orbit_representatives(g, words, w, t)
+    compatible, cross, self_pairs = orb.orbit_graph(g, reps, sizes, t)
+    orbits = [g.orbit(int(r)) for r in reps]
+    for i in range(len(reps)):
+        ov = np.bitwise_count(orbits[i][:, None] & orbits[i][None, :])
+        assert self_pairs[i] == int(np.triu(ov == t, 1).sum())
+        for j in range(i + 1, len(reps)):
+            ov = np.bitwise_count(orbits[i][:, None] & orbits[j][None, :])
+            assert compatible[i, j] == compatible[j, i] == (ov.max() <= t)
+            if compatible[i, j]:
+                assert cross[i, j] == cross[j, i] == int((ov == t).sum())
+
+
+def test_min_pair_union_is_exact():
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        r = 12
+        sizes = rng.choice([2, 4], size=r)
+        comp = rng.random((r, r)) < 0.6
+        comp = np.triu(comp, 1)
+        comp = comp | comp.T
+        cross = rng.integers(0, 9, (r, r))
+        cross = np.triu(cross, 1) + np.triu(cross, 1).T
+        selfp = rng.integers(0, 5, r)
+        best = None
+        for m in range(1, 7):
+            for sub in combinations(range(r), m):
+                if sizes[list(sub)].sum() != 8 or not all(comp[a, b] for a, b in combinations(sub, 2)):
+                    continue
+                p = int(selfp[list(sub)].sum() + sum(cross[a, b] for a, b in combinations(sub, 2)))
+                best = p if best is None else min(best, p)
+        chosen, pairs, used = orb._min_pair_union(sizes, comp, cross, selfp, 8, 10**6)
+        assert used < 10**6 and pairs == best
+        if chosen is not None:
+            assert sizes[chosen].sum() == 8
+        none, _, _ = orb._min_pair_union(sizes, comp, cross, selfp, 8, 10**6, upper=best)
+        assert none is None  # nothing strictly better than the optimum
+
+
+# -- the constructions ----------------------------------------------------------------------------------------
+def test_exact_union_100_20_8():
+    f20 = next(g for g in orb.regular_groups(20) if g.name == "Z_5 x|_2 Z_4")
+    union = orb.exact_orbit_union(f20, 8, 8, 100)
+    code = ConstantWeightCode(_words(union))
+    assert code.size == 100 and code.w == 8 and code.d == 8 and code.column_spread == 0
+    assert pairs_at_min_distance(code) == 2885 < 2910  # the paper's scheme has 2910
+    assert "exhaustive" in union.source and _units_balanced(union)
+    assert orb.exact_orbit_union(f20, 8, 8, 100, fewer_than=2885) is None
+
+
+def test_exact_union_too_big_or_impossible():
+    assert orb.exact_orbit_union(orb.translation_group(5), 8, 8, 1000) is None  # C(31,7) * 32 images
+    assert orb.exact_orbit_union(orb.cyclic_group(9), 4, 4, 12) is None  # orbits of Z_9 have 9 words
+
+
+def test_orbit_codes_small_rows():
+    res = orb.orbit_codes(20, 4, 4, 100)
+    code = ConstantWeightCode(_words(res[-1]))
+    assert code.d == 4 and code.column_spread == 0 and pairs_at_min_distance(code) <= 660
+    res = orb.orbit_codes(10, 5, 4, 10)
+    assert pairs_at_min_distance(ConstantWeightCode(res[-1].matrix())) == 10
+    again = orb.orbit_codes(10, 5, 4, 10)
+    assert [a.source for a in again] == [a.source for a in res]
+    assert all((a.words == b.words).all() for a, b in zip(again, res))
+    assert orb.orbit_codes(70, 3, 4, 10) == [] and orb.orbit_codes(10, 0, 4, 10) == []
+
+
+def test_packing_16_4_4():
+    big, small = orb._packing_pair(16)
+    assert big.order == 64 and small.order == 16
+    union = orb.orbit_packing(big, small, 4, 4, seed=1, samples=2000)
+    m = _words(union)
+    ov = m.astype(int) @ m.T.astype(int)
+    np.fill_diagonal(ov, 0)
+    assert ov.max() <= 2 and (m.sum(axis=1) == 4).all()  # d >= 4
+    # A(16, 4, 4) = 140 (the Steiner system S(3, 4, 16)); seed 1 reaches it
+    assert _units_balanced(union) and 112 <= union.size <= 140
+    again = orb.orbit_packing(big, small, 4, 4, seed=1, samples=2000)
+    assert (again.words == union.words).all() and (again.units == union.units).all()
+    # no orbit of the big group (64 words) is valid at d = 6: more than A(16, 6, 4) = 20 words
+    assert orb.orbit_packing(big, small, 4, 6, seed=1, samples=2000) is None
+
+
+def test_packing_reaches_1000_32_8():
+    union = orb.orbit_codes(32, 8, 8, 1000, seed=0, packing_tries=1)[0]
+    m = _words(union)
+    assert union.size >= 1000 and (m.sum(axis=1) == 8).all()
+    ov = m.astype(np.int32) @ m.T.astype(np.int32)
+    np.fill_diagonal(ov, 0)
+    assert ov.max() <= 4  # distance >= 8
+    cs = m.sum(axis=0)
+    assert cs.min() == cs.max() and _units_balanced(union)
+    assert set(np.bincount(union.units).tolist()) <= {4, 16, 32}  # translation orbits of GF(2)^5

@@ -124,6 +124,8 @@ def main() -> int:
     p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                    help="override a TrainConfig field (repeatable), e.g. --set mu_warmup_epochs=5")
     p.add_argument("--schemes", help="folder that caches the generated schemes")
+    p.add_argument("--plan", help="comma-separated code id per block (the scheme's blocks), e.g. "
+                   "20/20,20/20,8/20,4/20,4/20 leaves the first c3 block of proxy-s100 uncoded")
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     p.add_argument("--out", help="keep the run folders here (default: a temporary folder)")
     p.add_argument("--json", action="store_true", help="print one JSON object per task on stdout")
@@ -143,6 +145,10 @@ def main() -> int:
         overrides.update(parse_setting(t) for t in args.set)
         t0 = time.perf_counter()
         scheme = build_scheme(preset, args.method, args.seed, args.schemes)
+        if args.plan:
+            import dataclasses
+
+            scheme = dataclasses.replace(scheme, blocks=tuple(args.plan.split(",")))
         t_scheme = time.perf_counter() - t0
         config = TrainConfig(dataset=dataset, preset=preset, **overrides)
         m = run_training(config, scheme, out_dir=out_root / name, overwrite=True)
@@ -155,6 +161,7 @@ def main() -> int:
         summary["device"] = m["device"]
         summary["codes"] = {c.id: {"d": c.code.d, "method": c.method} for c in scheme.codes}
         summary["config"] = overrides
+        summary["plan"] = list(scheme.blocks) if scheme.blocks is not None else "preset default"
         checks = targets(m)
         results[name] = {"summary": summary, "targets": checks, "run": str(out_root / name)}
         print(f"== {name} ({preset}, {overrides})", file=sys.stderr)

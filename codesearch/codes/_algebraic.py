@@ -23,8 +23,8 @@ A request :math:`(K, N, w)` is served in two steps.
    * *group-orbit constructions* (:mod:`codesearch.codes._orbits`): for every regular group of order
      :math:`N` (metacyclic :math:`\mathbb{Z}_m \rtimes_r \mathbb{Z}_k`, :math:`\mathrm{GF}(2)^m`) and
      :math:`A_k` on ordered pairs whose orbits can be enumerated, a branch and bound picks compatible
-     orbits with exactly :math:`K` words and the fewest pairs at :math:`d` -- e.g. 5 orbits of the
-     Frobenius group :math:`F_{20}` give the (100, 20, 8) code with 2885 pairs at :math:`d = 8`; for large
+     orbits with exactly :math:`K` words and the fewest pairs at :math:`d` -- e.g. 4 full and 2 half orbits
+     of the Frobenius group :math:`F_{20}` give the (100, 20, 8) code with 2885 pairs at :math:`d = 8`; for large
      rows a look-ahead packing of orbits of :math:`\mathrm{GF}(2)^m \rtimes \langle x \mapsto x^2\rangle`
      completed by translation orbits (3-flats among them) gives :math:`\ge 1000` weight-8 words of length
      32 at :math:`d = 8`, all columns equal;
@@ -76,6 +76,7 @@ class CandidatePool:
     d: int  # guaranteed minimum pairwise distance
     units: np.ndarray  # (M,) int: words sharing a label form a unit with constant column sums (-1: none)
     source: str  # human-readable origin, e.g. "weight-16 words of eBCH[32] delta=11"
+    milp: bool = True  # whether the cut may fall back to the MILP when whole units cannot give K words
 
     @property
     def size(self) -> int:
@@ -250,7 +251,9 @@ def _group_orbit_pools(
     )
     for union in found:
         words = union.matrix()
-        pools.append(CandidatePool(words, _min_distance(words), union.units, f"group orbits: {union.source}"))
+        src = f"group orbits: {union.source}"
+        # a union of orbits is only worth its balance: no MILP cut (slow on big pools, unbalanced result)
+        pools.append(CandidatePool(words, _min_distance(words), union.units, src, milp=False))
     return pools
 
 
@@ -420,12 +423,15 @@ def candidate_pools(n: int, w: int, d: int, *, seed: int = 0) -> list[CandidateP
 def candidate_words(n: int, w: int, d: int) -> np.ndarray:
     """The largest structured set of weight-``w`` words of length ``n`` with pairwise distance >= ``d``.
 
-    Takes the biggest of the linear, Nordstrom-Robinson and design pools and of a maximal greedy union of
-    group orbits (every such union has equal column sums). Returns an ``M x n`` ``uint8`` matrix, possibly
-    with 0 rows. E.g. ``candidate_words(32, 8, 8)`` gives a balanced 948-word code.
+    Takes the biggest of the linear, Nordstrom-Robinson and design pools and of a union of group orbits:
+    the look-ahead packing of :func:`codesearch.codes._orbits.orbit_packing` where the orbits are too many to
+    enumerate, else a maximal greedy union (every such union has equal column sums). Returns an ``M x n``
+    ``uint8`` matrix, possibly with 0 rows. E.g. ``candidate_words(32, 8, 8)`` gives a balanced 1000-word
+    code (every column 250), where the plain greedy union of translation orbits stops at 948.
     """
-    pools = candidate_pools(n, w, d) + _group_orbit_pools(n, w, d, None, 0, packing=True, tries=1)
-    orb = _orbit_pool(n, w, d, 0, 0, None)
+    group = _group_orbit_pools(n, w, d, None, 0, packing=True, tries=1)
+    pools = candidate_pools(n, w, d) + group
+    orb = None if group else _orbit_pool(n, w, d, 0, 0, None)  # the packing beats the plain greedy
     if orb is not None:
         pools.append(orb)
     if not pools:
@@ -566,6 +572,8 @@ def _cut(pool: CandidatePool, k: int, rng: np.random.Generator, time_limit: floa
             return pool.words[idx]
     if pool.size == k:
         return pool.words
+    if not pool.milp:
+        return None
     idx = _cut_milp(pool, k, time_limit)
     return None if idx is None else pool.words[idx]
 

@@ -412,7 +412,7 @@ def orbit_graph(
     at_t = np.zeros(len(ii), dtype=np.int64)
     for g in range(group.order):
         at_t += np.bitwise_count(reps[ii] & imgs[jj, g]) == t
-    cross = np.zeros((r, r), dtype=np.int64)
+    cross = np.zeros((r, r), dtype=np.int32 if int(sizes.max()) ** 2 < 2**31 else np.int64)
     cross[ii, jj] = sizes[ii] * sizes[jj] * at_t // group.order
     cross[jj, ii] = cross[ii, jj]
     self_t = (np.bitwise_count(reps[:, None] & imgs) == t).sum(axis=1)

@@ -91,17 +91,6 @@ def default_specialization_block(model) -> int | None:
 
 
 @torch.no_grad()
-def _scores(module, ds, batch_size: int, device, amp: Callable) -> np.ndarray:
-    out = []
-    for x, _ in iter_batches(ds, batch_size):
-        with amp():
-            s = module(batch_to_device(x, device))
-        s = s.logits[:, 0] if hasattr(s, "logits") else s
-        out.append(s.float().reshape(s.shape[0], -1)[:, 0].cpu())
-    return torch.cat(out).numpy().astype(np.float64)
-
-
-@torch.no_grad()
 def test_pass(model, ds, batch_size: int, device, amp: Callable) -> dict:
     """One pass over ``ds``: top-1, early-decoding accuracy per coded block and mean energies per class."""
     model.eval()
@@ -180,8 +169,6 @@ def specialization(model, ds, block: int, batch_size: int, device, amp: Callable
 # Cached features of the shared part of every binary classifier are kept for at most this many bytes at once
 # (the samples are processed in chunks of that size; each chunk extracts every classifier once).
 BINARY_CACHE_BYTES = 256 * 2**20
-import os
-CL = bool(os.environ.get('CL'))
 
 
 def _shared_features(model, x: torch.Tensor, first: int | None):
@@ -203,7 +190,7 @@ def _shared_features(model, x: torch.Tensor, first: int | None):
 
 
 def _class_scores(clf, shared, first: int, branches: np.ndarray) -> torch.Tensor:
-    """``clf(x)`` computed from :func:`_shared_features` of ``x``: the first coded block of the extracted
+    r"""``clf(x)`` computed from :func:`_shared_features` of ``x``: the first coded block of the extracted
     classifier ``clf`` from its kept ``branches`` (what ``ResNeXtBlock.forward`` does with the kept branch
     inputs and energies: :math:`s^2 = \frac1N\sum_{n\in\mathrm{kept}} E_n`, output
     :math:`\mathrm{relu}(\mathrm{bn_3}(W_{kept} H_{kept}/s) + \mathrm{skip})`), then its remaining blocks."""
@@ -266,12 +253,10 @@ def binary_scores(model, datasets, batch_size: int, device, amp: Callable, class
     def flush(parts, where):
         nonlocal done_samples
         shared = _cat_shared(parts)
-        if CL and not torch.is_tensor(shared): shared = tuple(t.contiguous(memory_format=torch.channels_last) if t.dim()==4 else t for t in shared)
         n = sum(stop - start for _, start, stop in where)
         cols = []
         for j, k in enumerate(classes):
             clf = extract_binary_classifier(model, k).eval()
-            if CL: clf = clf.to(memory_format=torch.channels_last)
             if parameters[j] is None:
                 parameters[j] = count_parameters(clf)
             if first is None:

@@ -31,6 +31,7 @@ _EXPORTS = {
     "make_digit_pairs": "_data",
     "best_f1_threshold": "_evaluate",
     "binary_metrics": "_evaluate",
+    "binary_scores": "_evaluate",
     "default_specialization_block": "_evaluate",
     "CHECKPOINT_NAME": "_loop",
     "METRICS_NAME": "_loop",

@@ -119,6 +119,8 @@ class TrainCommand(_BaseCommand):
         p.add_argument("--warmup-epochs", type=nonneg_int, default=d.warmup_epochs, help="linear warm-up epochs")
         p.add_argument("--weight-decay", type=_nonneg_float, default=d.weight_decay, help=f"default {d.weight_decay}")
         p.add_argument("--mu", type=_nonneg_float, default=d.mu, help=f"coding-loss weight (default {d.mu})")
+        p.add_argument("--mu-warmup-epochs", type=nonneg_int, default=d.mu_warmup_epochs,
+                       help="ramp mu linearly from 0 over this many epochs (default 0)")
         p.add_argument("--p-drop", type=_probability, default=d.p_drop, help=f"DropSubNNs probability (default {d.p_drop})")
         p.add_argument("--seed", type=nonneg_int, default=d.seed, help="random seed (default 0)")
         p.add_argument("--device", default=d.device, help="cpu (default), cuda, cuda:N, mps or auto")
@@ -160,7 +162,8 @@ class TrainCommand(_BaseCommand):
             config = TrainConfig(
                 preset=preset, dataset=args.dataset, data_root=args.data_root, download=args.download,
                 control=args.control, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                warmup_epochs=args.warmup_epochs, weight_decay=args.weight_decay, mu=args.mu, p_drop=args.p_drop,
+                warmup_epochs=args.warmup_epochs, weight_decay=args.weight_decay, mu=args.mu,
+                mu_warmup_epochs=args.mu_warmup_epochs, p_drop=args.p_drop,
                 seed=args.seed, device=args.device, amp=args.amp, num_workers=args.num_workers,
                 samples_per_class=args.samples_per_class, subset=args.subset,
                 randaugment=tuple(args.randaugment) if args.randaugment else None, binary=not args.no_binary,

@@ -85,3 +85,10 @@ def test_nan_run_exits_1_with_the_reason(tmp_path, capsys, scheme_file):
     assert "Traceback" not in err
     assert "non-finite loss" in err.strip().splitlines()[-1]
     assert json.loads((tmp_path / "r" / "metrics.json").read_text())["status"] == "failed"
+
+
+def test_mu_warmup_flag_reaches_the_config(tmp_path, capsys, scheme_file):
+    out = tmp_path / "run"
+    assert main(["train", "--scheme", scheme_file, *TINY, "--out", str(out), "--mu-warmup-epochs", "1"]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["config"]["mu_warmup_epochs"] == 1

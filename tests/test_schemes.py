@@ -30,7 +30,7 @@ def test_preset_scheme_beats_the_paper(preset):
     assert [(c.code.w, c.code.n) for c in scheme.codes] == p.code_shapes
     for c in scheme.codes:
         code = c.code
-        d, spread, pairs = PAPER[(code.size, code.n, code.w)]
+        d, _spread, pairs = PAPER[(code.size, code.n, code.w)]
         assert code.column_spread == 0
         assert code.d == max_distance_bound(code.size, code.n, code.w)  # optimal distance
         assert code.d >= d

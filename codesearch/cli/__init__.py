@@ -16,7 +16,7 @@ from ._base import CommandError, UsageError, _BaseCommand, err_console
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line on stderr and exit code 2."""
 
-    def error(self, message: str):  # noqa: D401
+    def error(self, message: str):
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         sys.exit(2)
 

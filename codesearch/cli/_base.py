@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import argparse
 import json
+import math
 import sys
 from typing import ClassVar
 
@@ -30,7 +31,7 @@ class _BaseCommand(abc.ABC):
     name: ClassVar[str]
     help: ClassVar[str]
 
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None:  # noqa: B027 - optional hook
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         pass
 
     @abc.abstractmethod
@@ -43,24 +44,24 @@ def print_json(obj) -> None:
     sys.stdout.flush()
 
 
-def positive_int(text: str) -> int:
+def _whole_number(text: str, minimum: int) -> int:
     try:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {v}")
+    if v < minimum:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {v}")
     return v
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    return _whole_number(text, 1)
 
 
 def nonneg_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {v}")
-    return v
+    """argparse type: a whole number >= 0."""
+    return _whole_number(text, 0)
 
 
 def positive_float(text: str) -> float:
@@ -68,6 +69,6 @@ def positive_float(text: str) -> float:
         v = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not v > 0 or v != v or v == float("inf"):
+    if not (math.isfinite(v) and v > 0):
         raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text}")
     return v

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from contextlib import contextmanager
@@ -412,14 +411,13 @@ class BoundsCommand(_BaseCommand):
         from rich.table import Table
 
         from ..codes._bounds import bounds_table, max_distance_bound
+        from ..codes._generator import GenerateRequest, validate_request
 
         k, n, w = args.classes, args.subnns, args.active
-        if not 0 < w < n:
-            raise UsageError(f"the number of active subNNs must satisfy 0 < w < N, not w={w}, N={n}")
-        if k < 2:
-            raise UsageError(f"--classes must be at least 2, not {k}")
-        if k > comb(n, w):
-            raise UsageError(f"{k} classes need more codewords than the C({n},{w}) = {comb(n, w)} words of weight {w}")
+        try:
+            validate_request(GenerateRequest(k, n, w))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         rows = bounds_table(k, n, w)
         best = max_distance_bound(k, n, w)
         if args.json:

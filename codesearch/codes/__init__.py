@@ -3,7 +3,14 @@
 numpy / scipy / networkx only: this package never imports torch or optuna.
 """
 
-from ._bounds import bounds_table, delsarte_lp_bound, johnson_bound, lp_min_pairs, max_distance_bound, max_size_bound
+from ._bounds import (
+    bounds_table,
+    delsarte_lp_bound,
+    johnson_bound,
+    lp_min_pairs,
+    max_distance_bound,
+    max_size_bound,
+)
 from ._code import ConstantWeightCode
 from ._metrics import code_metrics, column_relations, distance_spectrum, pairs_at_min_distance, sort_key
 from ._presets import PRESETS, Preset, StageSpec, get_preset
@@ -11,26 +18,26 @@ from ._robustness import flip_decoding_accuracy, noise_decoding_accuracy, robust
 from ._scheme import Scheme, SchemeCode, parse_code_id
 
 __all__ = [
+    "PRESETS",
+    "ConstantWeightCode",
+    "Preset",
+    "Scheme",
+    "SchemeCode",
+    "StageSpec",
     "bounds_table",
+    "code_metrics",
+    "column_relations",
     "delsarte_lp_bound",
+    "distance_spectrum",
     "flip_decoding_accuracy",
+    "get_preset",
     "johnson_bound",
     "lp_min_pairs",
     "max_distance_bound",
     "max_size_bound",
     "noise_decoding_accuracy",
-    "robustness_report",
-    "ConstantWeightCode",
-    "PRESETS",
-    "Preset",
-    "Scheme",
-    "SchemeCode",
-    "StageSpec",
-    "code_metrics",
-    "column_relations",
-    "distance_spectrum",
-    "get_preset",
     "pairs_at_min_distance",
     "parse_code_id",
+    "robustness_report",
     "sort_key",
 ]

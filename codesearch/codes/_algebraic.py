@@ -163,17 +163,6 @@ def _orbit_of(x: int, n: int, group: str) -> np.ndarray:
     return np.unique(np.array([_act(arr, g, n, group)[0] for g in range(n)], dtype=np.uint64))
 
 
-def _weight_masks(positions: list[int], k: int) -> np.ndarray:
-    """All k-subsets of ``positions`` as packed words."""
-    layers = [np.zeros(1, dtype=np.uint64)] + [np.zeros(0, dtype=np.uint64)] * k
-    for p in positions:
-        bit = np.uint64(1) << np.uint64(p)
-        for j in range(k, 0, -1):
-            if len(layers[j - 1]):
-                layers[j] = np.concatenate([layers[j], layers[j - 1] | bit])
-    return layers[k]
-
-
 def orbit_enumeration_size(n: int, w: int) -> int:
     return comb(n - 1, w - 1)
 
@@ -185,7 +174,7 @@ def _orbit_table(n: int, w: int, t: int, group: str) -> tuple[np.ndarray, np.nda
     Every orbit of a transitive group has a word containing coordinate 0, so only the
     :math:`\binom{n-1}{w-1}` such words are enumerated; the representative is the smallest image.
     """
-    words = _weight_masks(list(range(1, n)), w - 1) | np.uint64(1)
+    words = _orbits.weight_masks(list(range(1, n)), w - 1) | np.uint64(1)
     canon = words.copy()
     ok = np.ones(len(words), dtype=bool)
     stab = np.ones(len(words), dtype=np.int64)
@@ -311,7 +300,7 @@ def _nr_pools(n: int, w: int, d: int, seed: int) -> list[CandidatePool]:
         return []
     nr = _gf2.pack(_gf2.nordstrom_robinson())
     pools, seen = [], set()
-    vs = [v for k in range(5) for v in _weight_masks(list(range(16)), k)]
+    vs = [v for k in range(5) for v in _orbits.weight_masks(list(range(16)), k)]
     for v in vs:
         words = nr ^ v
         words = np.sort(words[np.bitwise_count(words) == w])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
-from typing import Iterable
 
 import numpy as np
 
@@ -32,7 +32,7 @@ class ConstantWeightCode:
         weights, a weight of 0 or ``n``, or duplicate rows.
     """
 
-    __slots__ = ("_matrix", "__dict__")
+    __slots__ = ("__dict__", "_matrix")
 
     def __init__(self, matrix: np.ndarray | Iterable[Iterable[int]]):
         try:
@@ -67,7 +67,7 @@ class ConstantWeightCode:
 
     # -- construction helpers -------------------------------------------------------------
     @classmethod
-    def from_strings(cls, words: Iterable[str]) -> "ConstantWeightCode":
+    def from_strings(cls, words: Iterable[str]) -> ConstantWeightCode:
         """Build a code from bit strings such as ``"10110"`` (character ``j`` = subNN ``j``)."""
         words = list(words)
         if not all(isinstance(s, str) for s in words):
@@ -81,7 +81,7 @@ class ConstantWeightCode:
         return cls(np.array([[c == "1" for c in s] for s in words], dtype=np.uint8).reshape(len(words), n))
 
     @classmethod
-    def from_supports(cls, supports: Iterable[Iterable[int]], n: int) -> "ConstantWeightCode":
+    def from_supports(cls, supports: Iterable[Iterable[int]], n: int) -> ConstantWeightCode:
         """Build a code from the sets of positions of ones."""
         supports = [list(s) for s in supports]
         m = np.zeros((len(supports), n), dtype=np.uint8)

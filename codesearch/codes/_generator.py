@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import comb
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 from ._code import ConstantWeightCode
 

@@ -92,7 +92,7 @@ def _unpack(masks: np.ndarray, n: int) -> np.ndarray:
     return ((masks[:, None] >> np.arange(n, dtype=np.uint64)[None, :]) & np.uint64(1)).astype(np.uint8)
 
 
-def _weight_masks(positions: list[int], k: int) -> np.ndarray:
+def weight_masks(positions: list[int], k: int) -> np.ndarray:
     """All k-subsets of ``positions`` as packed words."""
     layers = [np.zeros(1, dtype=np.uint64)] + [np.zeros(0, dtype=np.uint64)] * k
     for p in positions:
@@ -528,7 +528,7 @@ def _valid_orbits(group: PermutationGroup, w: int, t: int) -> tuple[np.ndarray, 
     n = group.degree
     if not group.is_transitive or not 0 < w < n or comb(n - 1, w - 1) * group.order > MAX_EXACT_IMAGES:
         return None
-    through0 = _weight_masks(list(range(1, n)), w - 1) | np.uint64(1)
+    through0 = weight_masks(list(range(1, n)), w - 1) | np.uint64(1)
     return orbit_representatives(group, through0, w, t)
 
 
@@ -620,7 +620,7 @@ def _short_orbit_words(group: PermutationGroup, w: int) -> np.ndarray:
             continue
         seen.add(key)
         masks = np.array([sum(1 << v for v in cy) for cy in cycles], dtype=np.uint64)
-        sel = _unpack(_weight_masks(list(range(len(cycles))), w // c), len(cycles)).astype(bool)
+        sel = _unpack(weight_masks(list(range(len(cycles))), w // c), len(cycles)).astype(bool)
         out.append(np.array([np.bitwise_or.reduce(masks[s]) for s in sel], dtype=np.uint64))
     return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.uint64)
 

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes import ConstantWeightCode, code_metrics, distance_spectrum, pairs_at_min_distance
+from codesearch.codes import ConstantWeightCode, distance_spectrum, pairs_at_min_distance
 
 
 def _random_code(seed, k, n, w):

@@ -78,7 +78,7 @@ def test_canonical_and_orbit():
 # -- orbit enumeration and the graph --------------------------------------------------------------------------
 def test_orbit_representatives_count_necklaces():
     z8 = orb.cyclic_group(8)
-    words = orb._weight_masks(list(range(1, 8)), 3) | np.uint64(1)
+    words = orb.weight_masks(list(range(1, 8)), 3) | np.uint64(1)
     reps, sizes = orb.orbit_representatives(z8, words, 4, 4)  # t = w: every orbit is valid
     assert len(reps) == 10 and sizes.sum() == comb(8, 4)  # 10 binary necklaces of length 8 with 4 ones
     reps2, _ = orb.orbit_representatives(z8, words, 4, 2)
@@ -88,7 +88,7 @@ def test_orbit_representatives_count_necklaces():
 def test_orbit_graph_matches_brute_force():
     g = orb.regular_groups(12)[1]
     w, t = 4, 2
-    words = orb._weight_masks(list(range(1, 12)), w - 1) | np.uint64(1)
+    words = orb.weight_masks(list(range(1, 12)), w - 1) | np.uint64(1)
     reps, sizes = orb.orbit_representatives(g, words, w, t)
     compatible, cross, self_pairs = orb.orbit_graph(g, reps, sizes, t)
     orbits = [g.orbit(int(r)) for r in reps]

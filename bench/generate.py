@@ -22,17 +22,10 @@ from codesearch.codes._bounds import lp_min_pairs, max_distance_bound
 from codesearch.codes._generator import GenerateRequest, GenerationError, generate
 from codesearch.codes._random import score_matrix
 
+from paper import PAPER_SCHEMES  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 #: (K, N, w), the paper's (d, pairs at d, spread) for comparison
-ROWS = [
-    ((10, 10, 3), (4, 30, 0)),
-    ((10, 10, 5), (4, 20, 0)),
-    ((10, 15, 6), (6, 15, 0)),
-    ((100, 20, 8), (8, 2910, 0)),
-    ((100, 20, 4), (4, 769, 0)),
-    ((100, 16, 8), (4, 106, 0)),
-    ((1000, 32, 16), (10, 17221, 2)),
-    ((1000, 32, 8), (6, 3157, 2)),
-]
+ROWS = [(key, (p["d"], p["pairs"], p["columns"][1] - p["columns"][0])) for key, p in PAPER_SCHEMES.items()]
 QUICK = 6  # --quick: the first six rows
 METHODS = ["lexicode", "random", "exact", "anneal", "algebraic", "auto"]
 

@@ -13,18 +13,7 @@ from pathlib import Path
 
 from codesearch.codes import code_metrics
 from codesearch.io import read_scheme
-
-# (K, N, w) -> "d / column sums / pairs at d" of the paper's own schemes.
-PAPER = {
-    (10, 10, 3): "4 / 3..3 / 30",
-    (10, 10, 5): "4 / 5..5 / 20",
-    (10, 15, 6): "6 / 4..4 / 15",
-    (100, 20, 8): "8 / 40..40 / 2910",
-    (100, 20, 4): "4 / 20..20 / 769",
-    (100, 16, 8): "4 / 50..50 / 106",
-    (1000, 32, 16): "10 / 499..501 / 17221",
-    (1000, 32, 8): "6 / 249..251 / 3157; D8 variant: 8 / 162..297 / 73176",
-}
+from paper import paper_summary
 
 
 def rows(paths):
@@ -33,7 +22,7 @@ def rows(paths):
         for c in scheme.codes:
             m = code_metrics(c.code)
             key = (c.code.size, c.code.n, c.code.w)
-            paper = PAPER.get(key)
+            paper = paper_summary(key)
             cs = m["column_sums"]
             winner = c.params.get("winner", c.method)
             yield (Path(path).name, f"{key}", m["min_distance"], m["max_distance_bound"], f"{min(cs)}..{max(cs)}",
@@ -46,8 +35,7 @@ def main(argv):
           "| paper: d / columns / pairs |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, key, d, bound, cols, pairs, lp, winner, paper in rows(paths):
-        p = "-" if paper is None else paper
-        print(f"| {name} | {key} | {d} | {bound} | {cols} | {pairs} | {lp if lp is not None else '-'} | {winner} | {p} |")
+        print(f"| {name} | {key} | {d} | {bound} | {cols} | {pairs} | {lp if lp is not None else '-'} | {winner} | {paper} |")
     return 0
 
 

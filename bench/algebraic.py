@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 
-from paper import CONFIGS  # noqa: E402  (bench/ is on sys.path when run as a script)
+from paper import CONFIGS
 
 
 def main() -> None:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
-from paper import CONFIGS  # noqa: E402  (bench/ is on sys.path when run as a script)
+from paper import CONFIGS
 
 
 def _random_code(k: int, n: int, w: int, seed: int = 0):

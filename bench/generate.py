@@ -18,11 +18,11 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from paper import PAPER_SCHEMES
+
 from codesearch.codes._bounds import lp_min_pairs, max_distance_bound
 from codesearch.codes._generator import GenerateRequest, GenerationError, generate
 from codesearch.codes._random import score_matrix
-
-from paper import PAPER_SCHEMES  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 #: (K, N, w), the paper's (d, pairs at d, spread) for comparison
 ROWS = [(key, (p["d"], p["pairs"], p["columns"][1] - p["columns"][0])) for key, p in PAPER_SCHEMES.items()]

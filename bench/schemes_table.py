@@ -11,9 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from paper import paper_summary
+
 from codesearch.codes import code_metrics
 from codesearch.io import read_scheme
-from paper import paper_summary
 
 
 def rows(paths):

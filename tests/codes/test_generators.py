@@ -227,3 +227,18 @@ def test_auto_keeps_the_best_and_records_scores():
 def test_auto_rejects_unknown_methods():
     with pytest.raises(ValueError, match="unknown"):
         generate("auto", GenerateRequest(10, 10, 3, params={"methods": ["nope"]}))
+
+
+def test_auto_only_polishes_a_start_that_has_the_best_distance():
+    from codesearch.codes._anneal import default_iters
+    from codesearch.codes._auto import POLISH_FRACTION
+
+    # exact reaches the bound d = 6 but not the LP minimum of pairs, so anneal runs, as a polish
+    res = generate("auto", GenerateRequest(20, 12, 6, params={"methods": ["exact", "anneal"]}))
+    anneal = res.params["scores"]["anneal"]
+    assert anneal["started_from"] == "exact"
+    assert anneal["polish_iters"] == default_iters(20) // POLISH_FRACTION
+    # an explicit budget is respected and not reported as a polish
+    res = generate("auto", GenerateRequest(20, 12, 6, params={"methods": ["exact", "anneal"],
+                                                              "anneal": {"iters": 300}}))
+    assert "polish_iters" not in res.params["scores"]["anneal"]

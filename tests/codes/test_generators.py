@@ -242,3 +242,26 @@ def test_auto_only_polishes_a_start_that_has_the_best_distance():
     res = generate("auto", GenerateRequest(20, 12, 6, params={"methods": ["exact", "anneal"],
                                                               "anneal": {"iters": 300}}))
     assert "polish_iters" not in res.params["scores"]["anneal"]
+
+
+def test_exact_search_agrees_with_networkx_clique_numbers():
+    """The exact A(n, d, w) of tests/codes/vectors/exact_A.json come from networkx's maximum-clique search
+    (make_exact_A.py); the bitset search must find A words and prove that A + 1 is impossible."""
+    import json
+    from pathlib import Path
+
+    from codesearch.codes._exact import CliqueSearch
+
+    data = json.loads((Path(__file__).parent / "vectors" / "exact_A.json").read_text())
+    checked = 0
+    for row in data["values"]:
+        n, d, w, a = row["n"], row["d"], row["w"], row["A"]
+        if n > 8 or a < 2:
+            continue
+        search = CliqueSearch(n, w)
+        found, _ = search.search(a, d, balanced=False, max_nodes=200_000, max_solutions=1)
+        assert found, (n, d, w, a)
+        more, exhaustive = search.search(a + 1, d, balanced=False, max_nodes=200_000, max_solutions=1)
+        assert not more and exhaustive, (n, d, w, a)
+        checked += 1
+    assert checked >= 8

@@ -12,12 +12,15 @@ from ._bounds import (
     max_size_bound,
 )
 from ._code import ConstantWeightCode
+from ._limits import MAX_CLASSES, MAX_SUBNNS
 from ._metrics import code_metrics, column_relations, distance_spectrum, pairs_at_min_distance, sort_key
 from ._presets import PRESETS, Preset, StageSpec, get_preset
 from ._robustness import flip_decoding_accuracy, noise_decoding_accuracy, robustness_report
 from ._scheme import Scheme, SchemeCode, parse_code_id
 
 __all__ = [
+    "MAX_CLASSES",
+    "MAX_SUBNNS",
     "PRESETS",
     "ConstantWeightCode",
     "Preset",

@@ -140,16 +140,34 @@ class _Run(_Sub):
         index, seed = worker.register()
         err_console.print(f"worker {index} of study {args.name!r} ({handle.spec.display()}), sampler seed {seed}",
                           markup=False)
-        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        from ..study import StopRequested
+
+        def _stop(signum, frame):
+            # Only set a flag: an exception raised here could land inside a storage call or a garbage-collection
+            # callback (where Python ignores it). The worker acts on the flag at its next safe point. A second
+            # signal stops at once.
+            if worker.stop_requested:
+                raise KeyboardInterrupt
+            worker.request_stop()
+
+        previous = {s: signal.signal(s, _stop) for s in (signal.SIGTERM, signal.SIGINT)}
         try:
             with display:
                 report = worker.run()
+        except StopRequested as exc:
+            if exc.requeued is None:
+                err_console.print("stopped between trials; run the same command again to resume", markup=False)
+            else:
+                err_console.print(f"stopped: the running trial {exc.requeued} was re-queued; run the same command "
+                                  "again to resume", markup=False)
+            return 130
         except KeyboardInterrupt:
             err_console.print("stopped: the running trial was re-queued; run the same command again to resume",
                               markup=False)
             return 130
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for s, h in previous.items():
+                signal.signal(s, h)
             handle.close()
         states: dict[str, int] = {}
         for t in report.trials:
@@ -159,10 +177,6 @@ class _Run(_Sub):
         err_console.print(f"worker {index} ran {len(report.trials)} trial(s) ({ran}); stopped by {report.stopped_by}; "
                           f"study: {c.finished} finished, {c.running} running, {c.waiting} waiting", markup=False)
         return 0
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
 
 
 class _RunDisplay:

@@ -36,13 +36,13 @@ from ._space import (
     valid_actives,
 )
 from ._storage import HeartbeatOptions, StorageSpec, default_storage_path, open_storage, resolve_storage
-from ._worker import Worker, WorkerOptions, WorkerReport, registered_workers
+from ._worker import StopRequested, Worker, WorkerOptions, WorkerReport, registered_workers
 
 __all__ = [
     "DEFAULT_METHODS", "DEFINITION_ATTR", "FAIL_ATTR", "METRICS_ATTR", "OBJECTIVES", "PAPER_DEFAULT_ATTR",
     "PRUNERS", "SCHEME_ATTR",
     "FloatRange", "HeartbeatOptions", "ProcessIdentity", "ProxyObjective", "SearchSpace", "SlotLock",
-    "StageSpace", "StorageSpec", "StudyDefinition", "StudyError", "StudyHandle", "StudyUsageError",
+    "StageSpace", "StopRequested", "StorageSpec", "StudyDefinition", "StudyError", "StudyHandle", "StudyUsageError",
     "TrialCounts", "TrialFailed", "Worker", "WorkerOptions", "WorkerReport",
     "best_trials", "build_scheme", "build_space", "chosen_trials", "count_trials", "create_or_check",
     "default_storage_path", "define_study", "export_schemes", "open_storage", "open_study", "read_space_file",

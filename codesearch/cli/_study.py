@@ -53,10 +53,17 @@ class _Sub:
         raise NotImplementedError
 
 
+def _print_notes(handle) -> None:
+    for note in handle.notes:
+        err_console.print(f"note: {note}", markup=False, soft_wrap=True)
+
+
 def _open(args, **kwargs):
     from ..study import open_study
 
-    return open_study(args.name, args.storage, **kwargs)
+    handle = open_study(args.name, args.storage, **kwargs)
+    _print_notes(handle)
+    return handle
 
 
 class _Create(_Sub):
@@ -95,6 +102,7 @@ class _Create(_Sub):
             pruner=args.pruner, space=overrides, train=train, space_source=args.space or "space",
         )
         handle, created = create_or_check(definition, args.storage, paper_params=space.paper_params())
+        _print_notes(handle)
         where = handle.spec.display()
         handle.close()
         if created:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._definition import DEFINITION_ATTR, StudyDefinition
@@ -32,6 +32,7 @@ class StudyHandle:
     study: object  # optuna.Study
     definition: StudyDefinition  # the stored fixed settings
     lock: SlotLock  # storage-wide lock of this study
+    notes: list = field(default_factory=list)  # one-line notes from opening (e.g. a repaired journal)
 
     @property
     def name(self) -> str:
@@ -70,14 +71,17 @@ def open_study(name: str, storage: str | None = None, *, heartbeat: HeartbeatOpt
     spec = resolve_storage(storage, name, root=root)
     if _missing_storage(spec):
         raise StudyError(f"No study {name!r}: {spec.path} does not exist (create it with 'codesearch study create').")
-    st = open_storage(spec, heartbeat)
+    notes: list = []
+    st = open_storage(spec, heartbeat, notes)
     try:
         study = optuna.load_study(study_name=name, storage=st, sampler=sampler, pruner=pruner)
     except KeyError:
         raise StudyError(
             f"No study {name!r} in {spec.display()} (create it with 'codesearch study create')."
         ) from None
-    return StudyHandle(spec, st, study, _read_definition(study), slot_lock_for(spec, name))
+    except Exception as exc:  # noqa: BLE001 - a journal whose records make no sense: one line, no traceback
+        raise StudyError(f"Cannot read study {name!r} from {spec.display()} ({type(exc).__name__}).") from None
+    return StudyHandle(spec, st, study, _read_definition(study), slot_lock_for(spec, name), notes)
 
 
 def create_or_check(definition: StudyDefinition, storage: str | None = None, *, paper_params: dict | None = None,
@@ -91,7 +95,8 @@ def create_or_check(definition: StudyDefinition, storage: str | None = None, *, 
 
     quiet_optuna()
     spec = resolve_storage(storage, definition.name, root=root)
-    st = open_storage(spec)
+    notes: list = []
+    st = open_storage(spec, notes=notes)
     lock = slot_lock_for(spec, definition.name)
     created = False
     with lock:
@@ -103,7 +108,7 @@ def create_or_check(definition: StudyDefinition, storage: str | None = None, *, 
             if paper_params is not None:
                 study.enqueue_trial(paper_params, user_attrs={PAPER_DEFAULT_ATTR: True})
             created = True
-    handle = StudyHandle(spec, st, study, _read_definition(study), lock)
+    handle = StudyHandle(spec, st, study, _read_definition(study), lock, notes)
     if not created:
         diffs = handle.definition.differences(definition)
         if diffs:

@@ -145,7 +145,7 @@ class TrainCommand(_BaseCommand):
 
     def run(self, args: argparse.Namespace) -> int:
         from ..io import SchemeFileError, read_scheme
-        from ..train import TrainConfig, TrainConfigError, run_exists, run_training
+        from ..train import CHECKPOINT_NAME, RunFolderBusy, TrainConfig, TrainConfigError, run_exists, run_training
 
         if args.resume and args.force:
             raise UsageError("--resume continues a run and --force starts it again; pass one of them")
@@ -171,6 +171,8 @@ class TrainCommand(_BaseCommand):
             )
         except TrainConfigError as exc:
             raise UsageError(str(exc)) from None
+        if args.out == "":
+            raise UsageError("--out is empty; give a run folder")
         out = Path(args.out or f"runs/{args.dataset}-{preset}{'-control' if args.control else ''}-seed{args.seed}")
         if out.exists() and not out.is_dir():
             raise UsageError(f"{out} exists and is not a folder")
@@ -185,11 +187,16 @@ class TrainCommand(_BaseCommand):
                                    progress=progress)
         except (TrainConfigError, FileExistsError) as exc:
             raise UsageError(str(exc)) from None
+        except RunFolderBusy as exc:
+            raise CommandError(str(exc)) from None
         except KeyboardInterrupt:
             progress.stop()
-            err_console.print(f"interrupted; the last finished epoch is saved in {out} (continue with --resume)",
-                              markup=False)
-            raise
+            if (out / CHECKPOINT_NAME).exists():
+                err_console.print(f"interrupted; the last finished epoch is saved in {out} (continue with --resume)",
+                                  markup=False)
+            else:
+                err_console.print("interrupted before the first epoch ended; nothing was saved", markup=False)
+            return 130
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
         finally:

@@ -42,6 +42,11 @@ _EXPORTS = {
     "read_metrics": "_loop",
     "run_exists": "_loop",
     "run_training": "_loop",
+    "remove_stale_temps": "_loop",
+    "specialization_block_index": "_loop",
+    "LOCK_NAME": "_run_lock",
+    "RunFolderBusy": "_run_lock",
+    "run_folder_lock": "_run_lock",
     "render_figures": "_plot",
     "write_figures": "_plot",
 }

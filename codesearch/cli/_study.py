@@ -388,6 +388,9 @@ class StudyCommand(_BaseCommand):
             raise UsageError(str(exc)) from None
         except StudyError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:  # a read-only folder, a directory where a file belongs, a full disk
+            where = f": {exc.filename}" if exc.filename else ""
+            raise CommandError(f"{exc.strerror or type(exc).__name__}{where}") from None
 
 
 COMMANDS = [StudyCommand()]

@@ -73,10 +73,27 @@ def _short(v) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+#: Longest study name: it becomes a folder name (runs/NAME) and part of file names (NAME-trialNNNN.json).
+MAX_NAME_LENGTH = 100
+
+
+def check_study_name(name) -> str:
+    """``name`` when it can name a folder and files safely (no path separators, no leading dot, no control
+    characters, at most MAX_NAME_LENGTH characters); StudyUsageError otherwise. Applied to names typed by
+    the user and to names read back from a storage."""
+    if (not isinstance(name, str) or not name or any(c in name for c in "/\\") or name.startswith(".")
+            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+        shown = repr(name)[:60]
+        raise StudyUsageError(f"A study name must be a non-empty name without slashes, a leading dot or control "
+                              f"characters, not {shown}.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise StudyUsageError(f"A study name has at most {MAX_NAME_LENGTH} characters, not {len(name)}.")
+    return name
+
+
 def validate_definition(d: StudyDefinition) -> None:
     """StudyUsageError for settings that cannot work (names, ranges, objective/pruner pairs)."""
-    if not isinstance(d.name, str) or not d.name or any(c in d.name for c in "/\\\0") or d.name.startswith("."):
-        raise StudyUsageError(f"A study name must be a non-empty name without slashes, not {d.name!r}.")
+    check_study_name(d.name)
     if not isinstance(d.classes, int) or d.classes < 2:
         raise StudyUsageError(f"--classes must be at least 2, not {d.classes!r}.")
     if d.objective not in OBJECTIVES:

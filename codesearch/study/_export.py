@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from ._definition import check_study_name
 from ._errors import StudyError
 from ._handle import StudyHandle
 from ._objective import SCHEME_ATTR
@@ -48,7 +49,13 @@ def trial_scheme(trial, handle: StudyHandle):
 
 
 def export_path(out_dir, study_name: str, number: int) -> Path:
-    return Path(out_dir) / f"{study_name}-trial{number:04d}.json"
+    """``DIR/NAME-trialNNNN.json``; StudyError when that would not be a file directly inside ``out_dir``
+    (a name read from a storage is never trusted to stay inside the folder the user gave)."""
+    check_study_name(study_name)
+    path = Path(out_dir) / f"{study_name}-trial{int(number):04d}.json"
+    if path.parent != Path(out_dir) or path.name in ("", ".", ".."):
+        raise StudyError(f"Refusing to export study {study_name!r} outside {out_dir}.")
+    return path
 
 
 def export_schemes(handle: StudyHandle, out_dir, *, top: int = 1, force: bool = False) -> list[Path]:

@@ -7,7 +7,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._definition import DEFINITION_ATTR, StudyDefinition
+from ._definition import DEFINITION_ATTR, StudyDefinition, check_study_name
 from ._errors import StudyError, StudyUsageError
 from ._lock import SlotLock, slot_lock_for
 from ._storage import HeartbeatOptions, StorageSpec, open_storage, resolve_storage
@@ -59,7 +59,20 @@ def _read_definition(study) -> StudyDefinition:
             f"Study {study.study_name!r} exists but was not created by 'codesearch study create' (it has no "
             "codesearch definition); choose another name."
         )
-    return StudyDefinition.from_dict(data)
+    try:
+        definition = StudyDefinition.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StudyError(f"Study {study.study_name!r} has an unreadable stored definition ({type(exc).__name__}).") \
+            from None
+    # Names read from a storage are re-validated: they become file names (export, plots).
+    try:
+        check_study_name(definition.name)
+    except StudyUsageError as exc:
+        raise StudyError(f"Study {study.study_name!r} stores an unsafe name: {exc}") from None
+    if definition.name != study.study_name:
+        raise StudyError(f"Study {study.study_name!r} stores the definition of another study "
+                         f"({str(definition.name)[:60]!r}); the storage was edited by hand.")
+    return definition
 
 
 def open_study(name: str, storage: str | None = None, *, heartbeat: HeartbeatOptions | None = None,
@@ -68,6 +81,7 @@ def open_study(name: str, storage: str | None = None, *, heartbeat: HeartbeatOpt
     import optuna
 
     quiet_optuna()
+    check_study_name(name)
     spec = resolve_storage(storage, name, root=root)
     if _missing_storage(spec):
         raise StudyError(f"No study {name!r}: {spec.path} does not exist (create it with 'codesearch study create').")

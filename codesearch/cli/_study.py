@@ -143,6 +143,11 @@ class _Run(_Sub):
         handle = _open(args, heartbeat=hb)
         opts = WorkerOptions(n_trials=args.n_trials, timeout=args.timeout, seed=args.seed, device=args.device,
                              data_root=args.data_root, heartbeat=hb)
+        try:
+            _preflight(handle.definition, args.device, args.data_root)
+        except BaseException:
+            handle.close()
+            raise
         display = _RunDisplay(handle, args.n_trials)
         worker = Worker(handle, opts, on_event=display.event)
         index, seed = worker.register()
@@ -185,6 +190,26 @@ class _Run(_Sub):
         err_console.print(f"worker {index} ran {len(report.trials)} trial(s) ({ran}); stopped by {report.stopped_by}; "
                           f"study: {c.finished} finished, {c.running} running, {c.waiting} waiting", markup=False)
         return 0
+
+
+def _preflight(definition, device: str, data_root: str | None) -> None:
+    """Before the worker registers: the device exists here and the study's dataset loads with these settings,
+    so that a wrong --device or --data-root is one usage error instead of a study of failed trials."""
+    from ..model import select_device
+    from ..train import TrainConfig, TrainConfigError, load_dataset
+
+    try:
+        select_device(device)
+    except ValueError as exc:
+        raise UsageError(f"--device: {exc}") from None
+    extra = dict(definition.train)
+    if data_root is not None:
+        extra["data_root"] = data_root
+    try:
+        load_dataset(TrainConfig(preset=definition.preset, dataset=definition.dataset, epochs=definition.epochs,
+                                 device=device, **extra))
+    except (TrainConfigError, ValueError, OSError) as exc:
+        raise UsageError(f"the study's dataset cannot be loaded here: {exc}") from None
 
 
 class _RunDisplay:

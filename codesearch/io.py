@@ -139,6 +139,8 @@ def loads_scheme(text: str, source="<string>") -> Scheme:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemeFileError(source, None, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except (RecursionError, ValueError):  # nested too deep for the parser, an integer of thousands of digits
+        raise SchemeFileError(source, None, "not readable JSON (nested too deep or a number too long)") from None
     return scheme_from_dict(data, source)
 
 

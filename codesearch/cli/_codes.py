@@ -14,9 +14,11 @@ from ._base import (
     CommandError,
     UsageError,
     _BaseCommand,
+    clean,
     err_console,
     nonneg_int,
     out_console,
+    plain,
     positive_float,
     positive_int,
     print_json,
@@ -142,7 +144,7 @@ def _summary_table(scheme, title: str):
 
     from ..codes import code_metrics
 
-    t = Table(title=title, title_justify="left")
+    t = Table(title=plain(title), title_justify="left")
     # Compact headers so the table fits 80 columns when stdout is not a terminal.
     for col in ("code", "K", "N", "w", "d", "d<=", "pairs@d", "LP>=", "columns", "spread", "method"):
         t.add_column(col, justify="right" if col not in ("code", "method") else "left", no_wrap=True)
@@ -150,9 +152,9 @@ def _summary_table(scheme, title: str):
         m = code_metrics(c.code)
         cs = m["column_sums"]
         lp = m["lp_min_pairs_at_min_distance"]
-        t.add_row(c.id, str(c.code.size), str(c.code.n), str(c.code.w), str(m["min_distance"]),
+        t.add_row(plain(c.id), str(c.code.size), str(c.code.n), str(c.code.w), str(m["min_distance"]),
                   str(m["max_distance_bound"]), str(m["pairs_at_min_distance"]), "-" if lp is None else str(lp),
-                  f"{min(cs)}..{max(cs)}", str(m["column_spread"]), _method_label(c))
+                  f"{min(cs)}..{max(cs)}", str(m["column_spread"]), plain(_method_label(c)))
     return t
 
 
@@ -290,7 +292,7 @@ class ScoreCommand(_BaseCommand):
             return 0
         out_console.print(_summary_table(scheme, f"Scores of {args.file}"))
         for cid, m in report["codes"].items():
-            t = Table(title=f"code {cid}", title_justify="left", show_header=False)
+            t = Table(title=plain(f"code {cid}"), title_justify="left", show_header=False)
             t.add_column("metric")
             t.add_column("value")
             t.add_row("distance spectrum", ", ".join(f"d={d}: {c}" for d, c in m["distance_spectrum"].items()))
@@ -357,8 +359,8 @@ class ShowCommand(_BaseCommand):
         _check_out(args.png, args.force)
         out_console.print(_summary_table(scheme, args.file))
         for c in scheme.codes:
-            text = Text(f"code {c.id} (rows = classes, columns = subNNs)\n")
-            names = scheme.class_names
+            text = Text(f"code {clean(c.id)} (rows = classes, columns = subNNs)\n")
+            names = [clean(n) for n in scheme.class_names] if scheme.class_names else scheme.class_names
             width = max(len(str(c.code.size - 1)), *(len(s) for s in names)) if names else len(str(c.code.size - 1))
             for k, row in enumerate(c.code.matrix[: args.max_rows]):
                 label = names[k] if names else str(k)

@@ -16,6 +16,7 @@ from ._base import (
     err_console,
     nonneg_int,
     out_console,
+    plain,
     positive_float,
     positive_int,
     print_json,
@@ -303,7 +304,7 @@ class _Status(_Sub):
             for col in ("index", "seed", "host", "pid", "started", "state"):
                 t.add_column(col)
             for w in st["workers"]:
-                t.add_row(*(str(w.get(k, "")) for k in ("index", "seed", "host", "pid", "started", "state")))
+                t.add_row(*(plain(w.get(k, "")) for k in ("index", "seed", "host", "pid", "started", "state")))
             out_console.print(t)
         for f in st["recent_failures"]:
             out_console.print(f"failed trial {f['number']}: {f['reason']}", markup=False)

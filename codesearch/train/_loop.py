@@ -27,7 +27,6 @@ import torch.nn.functional as F
 
 from ..model import batch_to_device, model_to_device
 from ._config import RESUME_FIELDS, TrainConfig, TrainConfigError, config_to_dict
-from ._run_lock import run_folder_lock
 from ._data import (
     DataBundle,
     dataset_labels,
@@ -43,6 +42,7 @@ from ._evaluate import (
     specialization,
     test_pass,
 )
+from ._run_lock import run_folder_lock
 
 METRICS_SCHEMA = "codesearch.train-metrics/v1"
 CHECKPOINT_FORMAT = "codesearch.train-checkpoint/v1"
@@ -108,7 +108,7 @@ def read_metrics(run_dir) -> dict:
     except (RecursionError, ValueError):  # nested too deep, an integer of too many digits
         raise ValueError(f"Cannot read {path} (JSON nested too deep or a number too long).") from None
     if not isinstance(data, dict):
-        raise ValueError(f"{path} is not a metrics file (a JSON {type(data).__name__}, not an object).")
+        raise ValueError(f"{path} is not a metrics file (a JSON {type(data).__name__}, not an object).")  # noqa: TRY004 - callers catch ValueError
     return data
 
 

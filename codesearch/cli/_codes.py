@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -92,6 +93,8 @@ def _write_or_print(text: str, out: str | None, force: bool) -> None:
 
 def _check_out(out: str | None, force: bool) -> None:
     """Fail before any work when --out exists and --force is absent."""
+    if out is not None and (out == "" or out.endswith(("/", os.sep)) or Path(out).is_dir()):
+        raise UsageError(f"{out!r} is a folder or empty; give a file name")
     if out is not None and Path(out).exists() and not force:
         raise UsageError(f"{out} exists; pass --force to overwrite it")
 
@@ -286,6 +289,9 @@ class ScoreCommand(_BaseCommand):
         from rich.table import Table
 
         scheme = _read(args.file)
+        n_min = min(c.code.n for c in scheme.codes)
+        if max(args.flips) > n_min:
+            raise UsageError(f"--flips {max(args.flips)} is more than the {n_min} subNNs of the smallest code")
         report = score_scheme(scheme, args.sigma, args.flips, args.trials, args.seed)
         if args.json:
             print_json(report)
@@ -340,6 +346,8 @@ def _heatmap_png(scheme, path: str, force: bool) -> None:
         write_bytes_atomic(path, buf.getvalue(), force=force)
     except FileExistsError as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 class ShowCommand(_BaseCommand):

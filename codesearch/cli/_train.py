@@ -237,6 +237,8 @@ class PlotCommand(_BaseCommand):
             figures = render_figures(metrics)
         except (KeyError, TypeError, ValueError) as exc:
             raise UsageError(f"{run}/metrics.json lacks what the figures need ({type(exc).__name__}: {exc})") from None
+        if not figures:
+            raise UsageError(f"{run}/metrics.json holds nothing to draw (no history, no evaluation)")
         out = Path(args.out) if args.out else run / "plots"
         try:
             paths = write_figures(figures, out, force=args.force)

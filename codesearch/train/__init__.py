@@ -43,6 +43,7 @@ _EXPORTS = {
     "run_exists": "_loop",
     "run_training": "_loop",
     "render_figures": "_plot",
+    "run_repeats": "_repeats",
     "METRICS": "_summary",
     "METRIC_DIRECTIONS": "_summary",
     "metric_direction": "_summary",

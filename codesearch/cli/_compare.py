@@ -46,7 +46,7 @@ def print_compare_tables(doc: dict) -> None:
     labels = [e["label"] for e in doc["entries"]]
     ref = doc["reference"]
     seeds = len(doc["seeds"])
-    conf = int(round(100 * doc["confidence"]))
+    conf = round(100 * doc["confidence"])
     t = Table(title=f"{seeds} paired seeds: mean, sd and {conf}% CI (in %; reference {ref})", title_justify="left")
     t.add_column("metric")
     for lab in labels:
@@ -163,8 +163,15 @@ class CompareCommand(_BaseCommand):
 
     def run(self, args: argparse.Namespace) -> int:
         from ..io import SchemeFileError, read_scheme
-        from ..train import CompareError, DatasetError, TrainConfigError, compare_schemes, write_compare_outputs
-        from ..train._compare import COMPARE_JSON, COMPARE_PNG
+        from ..train import (
+            COMPARE_JSON,
+            COMPARE_PNG,
+            CompareError,
+            DatasetError,
+            TrainConfigError,
+            compare_schemes,
+            write_compare_outputs,
+        )
 
         if len(args.schemes) < 2:
             raise UsageError("give at least two scheme files (the first is the reference)")

@@ -362,7 +362,7 @@ class _Plot(_Sub):
         return 0 if paths else 1
 
 
-from ._study_validate import Validate, print_noise_floor, print_ranking  # noqa: E402
+from ._study_validate import Validate, print_noise_floor, print_ranking
 
 
 class StudyCommand(_BaseCommand):

@@ -18,7 +18,7 @@ def print_ranking(record: dict) -> None:
     """The validated ranking (mean and CI of the first objective, verdict vs the paper's default) on stdout."""
     from rich.table import Table
 
-    conf = int(round(100 * record["compare"]["confidence"]))
+    conf = round(100 * record["compare"]["confidence"])
     t = Table(title=f"validated on {len(record['seeds'])} fresh seeds {record['seeds'][0]}..{record['seeds'][-1]}: "
                     f"{record['primary']} (in %, {conf}% CI), verdict vs the paper's default (Holm-corrected)",
               title_justify="left")

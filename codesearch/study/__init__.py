@@ -61,9 +61,8 @@ __all__ = [
     "StageSpace", "StorageSpec", "StudyDefinition", "StudyError", "StudyHandle", "StudyUsageError",
     "TrialCounts", "TrialFailed", "Worker", "WorkerOptions", "WorkerReport",
     "best_trials", "build_scheme", "build_space", "chosen_trials", "count_trials", "create_or_check",
-    "default_storage_path", "define_study", "export_schemes", "open_storage", "open_study", "read_space_file",
-    "registered_workers", "render_study_plots", "resolve_storage", "slot_lock_for", "study_status",
-    "trial_record", "trial_scheme", "valid_actives", "write_study_plots",
-    "noise_floor", "objective_metrics", "paper_default_trial", "stored_validation", "trial_validation",
-    "validate_study",
+    "default_storage_path", "define_study", "export_schemes", "noise_floor", "objective_metrics", "open_storage",
+    "open_study", "paper_default_trial", "read_space_file", "registered_workers", "render_study_plots",
+    "resolve_storage", "slot_lock_for", "stored_validation", "study_status", "trial_record", "trial_scheme",
+    "trial_validation", "valid_actives", "validate_study", "write_study_plots",
 ]

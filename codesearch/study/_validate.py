@@ -12,6 +12,7 @@ and ``study export`` use it once it exists; ``study status`` shows the noise flo
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def _scheme(trial, handle):
 
 
 def _num(v):
-    return None if v is None or v != v else float(v)  # NaN -> None
+    return None if v is None or math.isnan(v) else float(v)
 
 
 def _now() -> str:

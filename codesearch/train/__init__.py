@@ -49,6 +49,8 @@ _EXPORTS = {
     "metric_direction": "_summary",
     "scheme_metrics": "_summary",
     "specialization_gap": "_summary",
+    "COMPARE_JSON": "_compare",
+    "COMPARE_PNG": "_compare",
     "COMPARE_SCHEMA": "_compare",
     "CompareEntry": "_compare",
     "CompareError": "_compare",

@@ -11,7 +11,6 @@ import optuna
 import pytest
 
 from codesearch import stats
-from codesearch.codes import get_preset
 from codesearch.study import (
     METRICS_ATTR,
     ProxyObjective,
@@ -19,7 +18,6 @@ from codesearch.study import (
     Worker,
     WorkerOptions,
     best_trials,
-    build_space,
     chosen_trials,
     create_or_check,
     define_study,

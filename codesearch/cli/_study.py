@@ -76,9 +76,11 @@ class _Create(_Sub):
         p.add_argument("--classes", "-K", type=positive_int, required=True, help="number of classes K")
         p.add_argument("--dataset", required=True, help="training dataset of the proxy runs (digits, digit-pairs, ...)")
         p.add_argument("--preset", required=True, help="network preset of the proxy runs (e.g. proxy-s)")
-        p.add_argument("--objective", choices=("accuracy", "pareto"), default="accuracy",
-                       help="accuracy: proxy top-1 with pruning (default); pareto: top-1, mean binary F1, "
-                            "binary-classifier parameter fraction (no pruning)")
+        p.add_argument("--objective", default="accuracy",
+                       help="top1, early, gap, f1, fraction or a comma-separated list of them (multi-objective); "
+                            "accuracy = top1 with pruning (default); pareto = top1,f1,fraction")
+        p.add_argument("--repeats", type=positive_int, default=1,
+                       help="torch seeds per trial (train seed, +1, ...); the trial reports their mean (default 1)")
         p.add_argument("--epochs", type=positive_int, default=2, help="epochs per proxy run (default 2)")
         p.add_argument("--space", help="JSON or TOML file overriding the default search space")
         p.add_argument("--pruner", choices=("median", "hyperband"),
@@ -101,6 +103,7 @@ class _Create(_Sub):
         definition, space = define_study(
             args.name, args.classes, args.dataset, args.preset, objective=args.objective, epochs=args.epochs,
             pruner=args.pruner, space=overrides, train=train, space_source=args.space or "space",
+            repeats=args.repeats,
         )
         handle, created = create_or_check(definition, args.storage, paper_params=space.paper_params())
         _print_notes(handle)
@@ -250,8 +253,9 @@ class _RunDisplay:
         elif kind == "finish":
             values = info["values"]
             text = ", ".join(f"{n}={v:.4f}" for n, v in zip(self.definition.value_names, values)) if values else ""
-            if values and self.definition.objective == "accuracy":
-                if self.best is None or values[0] > self.best:
+            if values and self.definition.single:
+                up = self.definition.directions[0] == "maximize"
+                if self.best is None or (values[0] > self.best if up else values[0] < self.best):
                     self.best = values[0]
                 text += f" (best {self.best:.4f})"
             reason = f": {info['reason']}" if info.get("reason") and info["state"] != "COMPLETE" else ""
@@ -308,6 +312,10 @@ class _Status(_Sub):
             out_console.print(t)
         for f in st["recent_failures"]:
             out_console.print(f"failed trial {f['number']}: {f['reason']}", markup=False)
+        print_noise_floor(st.get("noise_floor"))
+        if st.get("validation"):
+            out_console.print(f"validated ({len(st['validation']['seeds'])} seeds): {st['validation']['statement']}",
+                              markup=False, soft_wrap=True)
         return 0
 
 
@@ -320,20 +328,31 @@ class _Best(_Sub):
         p.add_argument("--json", action="store_true", help="print JSON on stdout")
 
     def __call__(self, args):
-        from ..study import StudyError, best_trials, trial_record
+        from ..study import StudyError, best_trials, chosen_trials, stored_validation, trial_record
 
         handle = _open(args)
         try:
             trials = best_trials(handle)
             if not trials:
                 raise StudyError(f"Study {args.name!r} has no completed trial yet.")
-            pareto = handle.definition.objective == "pareto"
-            records = [trial_record(t, handle.definition) for t in (trials if pareto else trials[:1])]
+            pareto = not handle.definition.single
+            validation = stored_validation(handle)
+            if validation is not None:  # the validated winner first
+                trials = chosen_trials(handle, len(trials) + 1)
+            records = [trial_record(t, handle.definition) for t in (trials if pareto and validation is None
+                                                                     else trials[:1])]
         finally:
             handle.close()
         if args.json:
-            print_json({"study": args.name, "pareto_front": records} if pareto else {"study": args.name, "best": records[0]})
+            doc = ({"study": args.name, "pareto_front": records} if pareto and validation is None
+                   else {"study": args.name, "best": records[0]})
+            if validation is not None:
+                doc["validation"] = {k: validation[k] for k in ("seeds", "primary", "ranking", "statement",
+                                                                "noise_floor", "date")}
+            print_json(doc)
             return 0
+        if validation is not None:
+            print_ranking(validation)
         for r in records:
             out_console.print(f"trial {r['number']}: {_values_text(r['values'])}"
                               + (" (paper default)" if r["paper_default"] else ""), markup=False)
@@ -352,13 +371,16 @@ class _Export(_Sub):
         p.add_argument("--force", action="store_true", help="overwrite existing files")
 
     def __call__(self, args):
-        from ..study import export_schemes
+        from ..study import export_schemes, stored_validation
 
         handle = _open(args)
         try:
             paths = export_schemes(handle, args.out, top=args.top, force=args.force)
+            validation = stored_validation(handle)
         finally:
             handle.close()
+        if validation is not None:
+            print_ranking(validation)
         for p in paths:
             err_console.print(f"wrote {p}", markup=False)
         return 0
@@ -388,10 +410,13 @@ class _Plot(_Sub):
         return 0 if paths else 1
 
 
+from ._study_validate import Validate, print_noise_floor, print_ranking
+
+
 class StudyCommand(_BaseCommand):
     name = "study"
-    help = "Optuna studies over coding schemes and proxy runs (create, run, status, best, export, plot)."
-    subcommands = (_Create(), _Run(), _Status(), _Best(), _Export(), _Plot())
+    help = "Optuna studies over coding schemes and proxy runs (create, run, status, best, export, plot, validate)."
+    subcommands = (_Create(), _Run(), _Status(), _Best(), _Export(), _Plot(), Validate())
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="study_command", metavar="SUBCOMMAND", parser_class=type(parser))

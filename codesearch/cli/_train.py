@@ -87,6 +87,10 @@ class _EpochProgress:
 
 def _summary(metrics: dict) -> list[str]:
     lines = [f"top-1 {100 * metrics['top1']:.2f}%  ({metrics['seconds']:.1f} s on {metrics['device']})"]
+    fig = metrics.get("scheme_metrics") or {}
+    if fig.get("early") is not None:
+        gap = "-" if fig.get("gap") is None else f"{100 * fig['gap']:.2f} points"
+        lines.append(f"mean early decoding {100 * fig['early']:.2f}%, specialization gap {gap}")
     for r in metrics["early_decoding"]:
         lines.append(f"early decoding {r['stage']}#{r['index']} ({r['code']}): {100 * r['accuracy']:.2f}%")
     b = metrics.get("binary")

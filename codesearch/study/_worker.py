@@ -84,7 +84,7 @@ def make_sampler(definition, seed: int):
 def make_pruner(definition):
     import optuna
 
-    if definition.objective != "accuracy":
+    if not definition.prunable:
         return optuna.pruners.NopPruner()
     if definition.pruner == "hyperband":
         return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=definition.epochs, reduction_factor=3)

@@ -43,6 +43,7 @@ from ._evaluate import (
     test_pass,
 )
 from ._run_lock import run_folder_lock
+from ._summary import scheme_metrics
 
 METRICS_SCHEMA = "codesearch.train-metrics/v1"
 CHECKPOINT_FORMAT = "codesearch.train-checkpoint/v1"
@@ -416,6 +417,7 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
         finish("interrupted", "interrupted during the evaluation; resume repeats it", t_train_end)
         raise
     metrics["eval_seconds"] = time.perf_counter() - t_eval
+    metrics["scheme_metrics"] = scheme_metrics(metrics, per_block=True)  # top1, early, gap, f1, fraction
     result = finish("ok", None, t_train_end)
     if progress:
         progress("done", {"top1": metrics["top1"], "seconds": metrics["seconds"]})

@@ -243,6 +243,8 @@ class PlotCommand(_BaseCommand):
         try:
             paths = write_figures(figures, out, force=args.force)
         except FileExistsError as exc:
+            if exc.errno is not None:  # mkdir met a file where a folder belongs
+                raise CommandError(f"cannot write {exc.filename}: a file, not a folder") from None
             raise UsageError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None

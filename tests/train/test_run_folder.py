@@ -50,7 +50,7 @@ def test_a_second_writer_of_one_run_folder_gets_a_clear_error(tmp_path, scheme_f
         assert rc == 1
         line = _one_line_error(capsys)
         assert f"pid {holder.pid}" in line and "is writing the run folder" in line
-        assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+        assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # only the holder's lock file
     finally:
         holder.kill()
         holder.wait()

@@ -32,8 +32,8 @@ ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 # -- the template folder (built once) ---------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def template(tmp_path_factory):
-    from codesearch.study import Worker, WorkerOptions, build_space, create_or_check, StudyDefinition
     from codesearch.codes import get_preset
+    from codesearch.study import StudyDefinition, Worker, WorkerOptions, build_space, create_or_check
 
     from ..study.conftest import fake_train
 
@@ -71,7 +71,7 @@ def _content(marker: str, template: Path) -> bytes | None:
     if not marker.startswith("@"):
         return marker.encode("utf-8")
     kind, _, arg = marker[1:].partition(":")
-    codes = lambda d: d["codes"][0]  # noqa: E731
+    codes = lambda d: d["codes"][0]
     simple = {
         "empty": b"", "binary": bytes(range(256)) * 4, "latin-1": "caf\xe9".encode("latin-1"),
         "deep-list": b"[" * 100_000 + b"]" * 100_000, "deep-dict": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
@@ -201,12 +201,27 @@ def test_hostile_input(case, template, tmp_path, monkeypatch, capsys):
             rc = main(list(case["argv"]))
         except SystemExit as exc:  # argparse's usage errors
             rc = exc.code
-        out, err = capsys.readouterr()
+        _, err = capsys.readouterr()
     finally:
         _restore_modes(case, work)
     assert rc == case["exit"], (rc, err)
     _check_stderr(case, err)
     _check_files(case, before, _snapshot(work))
+
+
+def _wait_until_command_runs(proc, timeout=120.0):
+    """Until ``codesearch.cli.main`` has installed its SIGTERM handler (Linux: SigCgt in /proc), so that the
+    signal reaches the command, not the interpreter's start-up."""
+    status = Path(f"/proc/{proc.pid}/status")
+    if not status.exists():
+        time.sleep(3)
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        caught = next((line.split()[1] for line in status.read_text().splitlines() if line.startswith("SigCgt:")), "0")
+        if int(caught, 16) & (1 << (signal.SIGTERM - 1)):
+            return
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("case", SIGNALS, ids=[c["id"] for c in SIGNALS])
@@ -228,6 +243,7 @@ def test_signal(case, template, tmp_path):
                     break
             time.sleep(0.3)
         else:
+            _wait_until_command_runs(proc)
             time.sleep(case["after"])
         assert proc.poll() is None, "the command ended before the signal"
         proc.send_signal(getattr(signal, case["signal"]))

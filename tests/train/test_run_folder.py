@@ -6,9 +6,15 @@ import sys
 
 import pytest
 
+from codesearch.io import write_scheme
 from codesearch.train import LOCK_NAME, RunFolderBusy, remove_stale_temps, run_folder_lock
 
-from .test_cli import TINY, _one_line_error, main, scheme_file  # noqa: F401 - a fixture
+from .test_cli import TINY, _one_line_error, main
+
+
+@pytest.fixture()
+def scheme_file(tmp_path, scheme10):
+    return str(write_scheme(scheme10, tmp_path / "s.json"))
 
 
 @pytest.fixture()
@@ -59,10 +65,8 @@ def test_a_second_writer_of_one_run_folder_gets_a_clear_error(tmp_path, scheme_f
 
 
 def test_run_folder_lock_is_exclusive_within_one_process_too(tmp_path):
-    with run_folder_lock(tmp_path / "r"):
-        with pytest.raises(RunFolderBusy):
-            with run_folder_lock(tmp_path / "r"):
-                pass
+    with run_folder_lock(tmp_path / "r"), pytest.raises(RunFolderBusy), run_folder_lock(tmp_path / "r"):
+        pass
     with run_folder_lock(tmp_path / "r"):
         pass
 

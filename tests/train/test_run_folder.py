@@ -86,3 +86,24 @@ def test_resume_removes_temp_files_a_killed_run_left(done_run, scheme_file, caps
 def test_empty_out_is_refused(scheme_file, capsys):
     assert main(["train", "--scheme", scheme_file, *TINY, "--out", ""]) == 2
     assert "--out is empty" in _one_line_error(capsys)
+
+
+@pytest.mark.parametrize("epochs_done", [0, 1])
+def test_interrupt_message_says_whether_an_epoch_was_saved(tmp_path, scheme_file, capsys, monkeypatch, epochs_done):
+    import codesearch.train as train_pkg
+
+    real = train_pkg.run_training
+
+    def interrupted(config, scheme, *, out_dir=None, **kw):
+        if epochs_done:
+            real(config, scheme, out_dir=out_dir, **kw)  # one finished epoch: checkpoint.pt exists
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_pkg, "run_training", interrupted)
+    out = tmp_path / "r"
+    assert main(["train", "--scheme", scheme_file, *TINY, "--out", str(out), "--no-binary"]) == 130
+    line = _one_line_error(capsys) if not epochs_done else capsys.readouterr().err.strip().splitlines()[-1]
+    if epochs_done:
+        assert "the last finished epoch is saved" in line
+    else:
+        assert "nothing was saved" in line and not (out / "checkpoint.pt").exists()

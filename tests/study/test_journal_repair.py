@@ -71,3 +71,16 @@ def test_directory_as_storage_is_one_line(capsys, tmp_path):
     assert main(["study", "status", "s", "--storage", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "is a directory" in err
+
+
+def test_a_writer_crashing_mid_record_while_we_run_is_repaired_before_our_next_append(journal):
+    h, _ = create(journal)
+    Worker(h, WorkerOptions(n_trials=1), train_fn=fake_train()).run()
+    with open(journal, "ab") as f:  # what another process killed in the middle of an append leaves
+        f.write(b'{"op_code": 5, "worker_id": "dead", "trial_id": 0, "us')
+    Worker(h, WorkerOptions(n_trials=3), train_fn=fake_train()).run()  # same handle: appends go on
+    h.close()
+    assert Path(journal + ".torn-1").read_bytes().startswith(b'{"op_code": 5, "worker_id": "dead"')
+    h = open_study("s", journal)
+    assert h.notes == [] and count_trials(h.study.get_trials()).complete == 3
+    h.close()

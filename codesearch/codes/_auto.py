@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 
-from ._anneal import default_iters
 from ._code import ConstantWeightCode
 from ._generator import (
     _REGISTRY,
@@ -28,6 +27,7 @@ from ._generator import (
     ProgressFn,
     register,
 )
+from ._anneal import default_iters
 from ._random import balanced_spread, key_of, score_matrix
 
 #: the methods ``auto`` tries, in order

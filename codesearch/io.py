@@ -174,6 +174,11 @@ def write_bytes_atomic(path, data: bytes, *, force: bool = False) -> Path:
         raise IsADirectoryError(errno.EISDIR, "a folder, not a file name", raw)
     if path.exists() and not force:
         raise FileExistsError(f"{path} exists; pass --force to overwrite it")
+    for folder in path.parents:  # the nearest existing ancestor must be a folder
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder", str(folder))
+            break
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

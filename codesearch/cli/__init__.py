@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "_cmd", None) is None:
         parser.print_help(sys.stderr)
         return 2
+    restore = _sigterm_as_interrupt()
     try:
         return int(args._cmd.run(args) or 0)
     except UsageError as exc:
@@ -70,6 +71,25 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    finally:
+        restore()
+
+
+def _sigterm_as_interrupt():
+    """SIGTERM stops a command like Ctrl-C (exit 130, one line, atomic writes never half-done) instead of
+    killing it silently. Only where SIGTERM still has its default action, in the main thread; ``study run``
+    replaces it with a handler that only sets a flag (see codesearch.study.Worker.request_stop)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        return lambda: None
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+    return lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 if __name__ == "__main__":  # pragma: no cover

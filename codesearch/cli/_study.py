@@ -436,6 +436,8 @@ class StudyCommand(_BaseCommand):
         except StudyUsageError as exc:
             raise UsageError(str(exc)) from None
         except FileExistsError as exc:
+            if exc.errno is not None:  # mkdir met a file where a folder belongs
+                raise CommandError(f"cannot write {exc.filename}: a file, not a folder") from None
             raise UsageError(str(exc)) from None
         except StudyError as exc:
             raise CommandError(str(exc)) from None

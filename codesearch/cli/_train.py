@@ -149,7 +149,14 @@ class TrainCommand(_BaseCommand):
 
     def run(self, args: argparse.Namespace) -> int:
         from ..io import SchemeFileError, read_scheme
-        from ..train import CHECKPOINT_NAME, RunFolderBusy, TrainConfig, TrainConfigError, run_exists, run_training
+        from ..train import (
+            CHECKPOINT_NAME,
+            RunFolderBusy,
+            TrainConfig,
+            TrainConfigError,
+            run_exists,
+            run_training,
+        )
 
         if args.resume and args.force:
             raise UsageError("--resume continues a run and --force starts it again; pass one of them")
@@ -247,6 +254,8 @@ class PlotCommand(_BaseCommand):
         try:
             paths = write_figures(figures, out, force=args.force)
         except FileExistsError as exc:
+            if exc.errno is not None:  # mkdir met a file where a folder belongs
+                raise CommandError(f"cannot write {exc.filename}: a file, not a folder") from None
             raise UsageError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None

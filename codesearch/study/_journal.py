@@ -69,28 +69,54 @@ def _repair(p: Path) -> str | None:
 
     try:
         with get_lock_file(JournalFileSymlinkLock(str(p))):
-            data = p.read_bytes()  # again, under the lock: another process may have repaired it meanwhile
-            if not data or data.endswith(b"\n"):
-                return None
-            cut = data.rfind(b"\n") + 1
-            tail = data[cut:]
-            if _is_record(tail):
-                with open(p, "ab") as f:
-                    f.write(b"\n")
-                    f.flush()
-                    os.fsync(f.fileno())
-                return f"repaired {p}: its last record lacked the final newline (added)"
-            n = 1
-            while p.with_name(f"{p.name}.torn-{n}").exists():
-                n += 1
-            backup = p.with_name(f"{p.name}.torn-{n}")
-            tmp = p.with_name(f".{backup.name}.tmp")
-            tmp.write_bytes(tail)
-            os.replace(tmp, backup)
-            os.truncate(p, cut)
+            return repair_tail_locked(p)
     except OSError as exc:
         raise StudyUsageError(
             f"The journal file {p} ends with an unfinished record and cannot be repaired "
             f"({exc.strerror or exc}); make its folder writable and run again."
         ) from None
+
+
+def repair_tail_locked(p: Path) -> str | None:
+    """Repair a torn last record of journal ``p``; the caller holds the journal's lock. Returns a note or None."""
+    p = Path(p)
+    with open(p, "rb") as f:
+        data = f.read()  # under the lock: another process may have repaired it meanwhile
+    if not data or data.endswith(b"\n"):
+        return None
+    cut = data.rfind(b"\n") + 1
+    tail = data[cut:]
+    if _is_record(tail):
+        with open(p, "ab") as f:
+            f.write(b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+        return f"repaired {p}: its last record lacked the final newline (added)"
+    n = 1
+    while p.with_name(f"{p.name}.torn-{n}").exists():
+        n += 1
+    backup = p.with_name(f"{p.name}.torn-{n}")
+    tmp = p.with_name(f".{backup.name}.tmp")
+    tmp.write_bytes(tail)
+    os.replace(tmp, backup)
+    os.truncate(p, cut)
     return f"repaired {p}: cut an unfinished last record ({len(tail)} bytes, kept in {backup})"
+
+
+def checked_backend(path: str):
+    """Optuna's JournalFileBackend whose every append first repairs a torn tail under the same lock, so a
+    writer that crashed mid-record while this process runs cannot make our records unreadable."""
+    from optuna.storages.journal import JournalFileBackend
+    from optuna.storages.journal._file import get_lock_file
+
+    class _CheckedJournalFileBackend(JournalFileBackend):
+        def append_logs(self, logs):
+            with get_lock_file(self._lock):
+                repair_tail_locked(Path(self._file_path))
+                text = "\n".join(json.dumps(log, separators=(",", ":")) for log in logs) + "\n"
+                with open(self._file_path, "ab") as f:
+                    f.write(text.encode("utf-8"))
+                    f.flush()
+                    os.fsync(f.fileno())
+
+    return _CheckedJournalFileBackend(path)

@@ -105,9 +105,9 @@ def open_storage(spec: StorageSpec, heartbeat: HeartbeatOptions | None = None, n
     from optuna.exceptions import ExperimentalWarning
 
     if spec.kind == "journal":
-        from optuna.storages.journal import JournalFileBackend, JournalStorage
+        from optuna.storages.journal import JournalStorage
 
-        from ._journal import check_journal
+        from ._journal import check_journal, checked_backend
 
         path = Path(spec.url)
         note = check_journal(path)
@@ -115,7 +115,7 @@ def open_storage(spec: StorageSpec, heartbeat: HeartbeatOptions | None = None, n
             notes.append(note)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            backend = JournalFileBackend(str(path))
+            backend = checked_backend(str(path))
         except OSError as exc:
             raise StudyUsageError(f"Cannot open the journal file {path} ({exc.strerror or exc}).") from None
         try:

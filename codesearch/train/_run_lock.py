@@ -1,7 +1,8 @@
 """One writer per run folder: an exclusive ``flock`` on ``RUN/.lock`` for as long as a run writes there.
 
-The operating system drops the lock when its process dies, so a killed run never blocks the next one; the
-lock file itself stays (it is empty but for the holder's pid) and is not part of the run's results.
+The operating system drops the lock when its process dies, so a killed run never blocks the next one (its
+empty ``.lock`` file stays behind and is harmless); a run that ends normally removes the file. The file holds
+the pid of its holder, for the error message of a second writer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,29 @@ class RunFolderBusy(RuntimeError):
     """Another process holds the run folder's lock."""
 
 
+def _acquire(path: Path, out: Path) -> int:
+    import fcntl
+
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise RunFolderBusy(
+                f"Another process (pid {holder}) is writing the run folder {out}; wait for it to end or choose "
+                "another --out (under torchrun only rank 0 may write a run folder)."
+            ) from None
+        try:  # the holder before us may have removed the file between our open and our flock: try again
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def run_folder_lock(out_dir: str | os.PathLike):
     """Hold the lock of run folder ``out_dir`` (created when missing); RunFolderBusy at once, without waiting,
@@ -25,21 +49,14 @@ def run_folder_lock(out_dir: str | os.PathLike):
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    path = out / LOCK_NAME
+    fd = _acquire(path, out)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            raise RunFolderBusy(
-                f"Another process (pid {holder}) is writing the run folder {out}; wait for it to end or choose "
-                "another --out (under torchrun only rank 0 may write a run folder)."
-            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
-        try:
-            yield out
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield out
     finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # while still locked: a waiting opener sees a stale inode and retries
+        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)

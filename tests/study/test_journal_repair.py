@@ -1,6 +1,7 @@
 """Issue 12 item 1: a torn journal is repaired (cut bytes kept) or refused with one line, never corrupted."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -22,11 +23,12 @@ def test_torn_last_record_is_cut_backed_up_and_the_study_goes_on(journal):
     size = os.path.getsize(journal)
     with open(journal, "rb+") as f:
         f.truncate(size - 5)
-    cut = open(journal, "rb").read()[open(journal, "rb").read().rfind(b"\n") + 1:]
+    data = Path(journal).read_bytes()
+    cut = data[data.rfind(b"\n") + 1:]
     h = open_study("s", journal)
     assert len(h.notes) == 1 and "cut an unfinished last record" in h.notes[0]
-    assert open(journal + ".torn-1", "rb").read() == cut
-    assert open(journal, "rb").read().endswith(b"\n")
+    assert Path(journal + ".torn-1").read_bytes() == cut
+    assert Path(journal).read_bytes().endswith(b"\n")
     Worker(h, WorkerOptions(n_trials=4), train_fn=fake_train()).run()
     h.close()
     h = open_study("s", journal)  # every record parses again
@@ -69,3 +71,16 @@ def test_directory_as_storage_is_one_line(capsys, tmp_path):
     assert main(["study", "status", "s", "--storage", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "is a directory" in err
+
+
+def test_a_writer_crashing_mid_record_while_we_run_is_repaired_before_our_next_append(journal):
+    h, _ = create(journal)
+    Worker(h, WorkerOptions(n_trials=1), train_fn=fake_train()).run()
+    with open(journal, "ab") as f:  # what another process killed in the middle of an append leaves
+        f.write(b'{"op_code": 5, "worker_id": "dead", "trial_id": 0, "us')
+    Worker(h, WorkerOptions(n_trials=3), train_fn=fake_train()).run()  # same handle: appends go on
+    h.close()
+    assert Path(journal + ".torn-1").read_bytes().startswith(b'{"op_code": 5, "worker_id": "dead"')
+    h = open_study("s", journal)
+    assert h.notes == [] and count_trials(h.study.get_trials()).complete == 3
+    h.close()

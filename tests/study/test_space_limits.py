@@ -1,6 +1,5 @@
 """Issue 12 item 10: space files that would fail every trial are refused at create."""
 
-import json
 
 import pytest
 

@@ -6,9 +6,15 @@ import sys
 
 import pytest
 
+from codesearch.io import write_scheme
 from codesearch.train import LOCK_NAME, RunFolderBusy, remove_stale_temps, run_folder_lock
 
-from .test_cli import TINY, _one_line_error, main, scheme_file  # noqa: F401 - a fixture
+from .test_cli import TINY, _one_line_error, main
+
+
+@pytest.fixture()
+def scheme_file(tmp_path, scheme10):
+    return str(write_scheme(scheme10, tmp_path / "s.json"))
 
 
 @pytest.fixture()
@@ -50,7 +56,7 @@ def test_a_second_writer_of_one_run_folder_gets_a_clear_error(tmp_path, scheme_f
         assert rc == 1
         line = _one_line_error(capsys)
         assert f"pid {holder.pid}" in line and "is writing the run folder" in line
-        assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+        assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # only the holder's lock file
     finally:
         holder.kill()
         holder.wait()
@@ -59,10 +65,8 @@ def test_a_second_writer_of_one_run_folder_gets_a_clear_error(tmp_path, scheme_f
 
 
 def test_run_folder_lock_is_exclusive_within_one_process_too(tmp_path):
-    with run_folder_lock(tmp_path / "r"):
-        with pytest.raises(RunFolderBusy):
-            with run_folder_lock(tmp_path / "r"):
-                pass
+    with run_folder_lock(tmp_path / "r"), pytest.raises(RunFolderBusy), run_folder_lock(tmp_path / "r"):
+        pass
     with run_folder_lock(tmp_path / "r"):
         pass
 
@@ -82,3 +86,24 @@ def test_resume_removes_temp_files_a_killed_run_left(done_run, scheme_file, caps
 def test_empty_out_is_refused(scheme_file, capsys):
     assert main(["train", "--scheme", scheme_file, *TINY, "--out", ""]) == 2
     assert "--out is empty" in _one_line_error(capsys)
+
+
+@pytest.mark.parametrize("epochs_done", [0, 1])
+def test_interrupt_message_says_whether_an_epoch_was_saved(tmp_path, scheme_file, capsys, monkeypatch, epochs_done):
+    import codesearch.train as train_pkg
+
+    real = train_pkg.run_training
+
+    def interrupted(config, scheme, *, out_dir=None, **kw):
+        if epochs_done:
+            real(config, scheme, out_dir=out_dir, **kw)  # one finished epoch: checkpoint.pt exists
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_pkg, "run_training", interrupted)
+    out = tmp_path / "r"
+    assert main(["train", "--scheme", scheme_file, *TINY, "--out", str(out), "--no-binary"]) == 130
+    line = _one_line_error(capsys) if not epochs_done else capsys.readouterr().err.strip().splitlines()[-1]
+    if epochs_done:
+        assert "the last finished epoch is saved" in line
+    else:
+        assert "nothing was saved" in line and not (out / "checkpoint.pt").exists()

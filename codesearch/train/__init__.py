@@ -8,6 +8,11 @@ loss gives ``metrics["status"] == "failed"`` with a ``"reason"`` (no exception; 
 turns it into :class:`TrainingFailed`); an exception raised by the per-epoch callback propagates after
 the checkpoint is written.
 
+:func:`scheme_metrics` turns a metrics dict into the scheme-sensitive figures (top1, early, gap, f1,
+fraction); :func:`compare_schemes` / :func:`run_comparison` train several schemes on the same seeds and
+test the paired differences (``codesearch compare``); :func:`run_repeats` trains several seeds of one
+configuration in lockstep (``study create --repeats``).
+
 The names below are loaded lazily, so ``codesearch.train._config`` (used by ``codesearch --help``) does
 not import torch.
 """

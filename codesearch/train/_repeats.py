@@ -152,10 +152,18 @@ def run_repeats(config: TrainConfig, scheme, seeds: Sequence[int], *, train_fn: 
 
 @contextlib.contextmanager
 def _deterministic_cpu(device: str):
-    if device != "cpu":
-        yield
-        return
     import torch
+
+    if device != "cpu":
+        try:
+            from ..model import select_device
+
+            on_cpu = select_device(device).type == "cpu"  # "auto" on a machine without accelerator
+        except ValueError:
+            on_cpu = False  # the run itself reports the bad device
+        if not on_cpu:
+            yield
+            return
 
     before = torch.are_deterministic_algorithms_enabled()
     torch.use_deterministic_algorithms(True)

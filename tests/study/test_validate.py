@@ -161,6 +161,18 @@ def test_validate_finds_the_known_effects_and_best_export_use_it(journal, tmp_pa
     assert calls == []
 
 
+def test_multi_objective_validation_ranks_by_the_first_objective(journal, tmp_path):
+    handle = make_study(journal, objective="gap,top1")
+    assert study_status(handle)["noise_floor"] is None  # one seed per trial, no validation yet
+    rec = validate_study(handle, top=2, seeds=3, out_dir=tmp_path / "val", train_fn=noisy_train)
+    front = [t.number for t in best_trials(handle) if t.number != rec["reference_trial"]]
+    assert rec["primary"] == "gap" and rec["trials"][1:] == front[:2]  # the Pareto front (gap ties: top-1 decides)
+    others = [r for r in rec["ranking"] if not r["paper_default"]]
+    assert all(set(r["verdicts"]) >= {"gap", "top1", "early"} for r in others)
+    means = [r["mean"] for r in rec["ranking"]]
+    assert means == sorted(means, reverse=True)
+
+
 def test_validate_says_when_the_winner_is_not_distinguishable(journal, tmp_path):
     handle = make_study(journal, mus=(4.0, 2.0))
     rec = validate_study(handle, top=2, seeds=4, out_dir=tmp_path / "val", train_fn=noisy_train)

@@ -189,3 +189,18 @@ def test_cli_compare_bad_input(tmp_path, capsys, scheme10):
                  "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all(line.startswith("codesearch compare: error:") for line in err)
+
+
+def failing_train(config, scheme, **kw):
+    if (scheme.provenance or {}).get("id") == 1 and config.seed == 1:
+        return {"status": "failed", "reason": "non-finite loss (nan)", "top1": None, "seconds": 0.0}
+    return standin_train(config, scheme, **kw)
+
+
+def test_failed_runs_are_left_out_of_the_pairs():
+    res = compare_schemes([scheme_with(0), scheme_with(1, mean=0.95)], CONFIG, 4, train_fn=failing_train)
+    failed = [r for r in res.runs if r.status != "ok"]
+    assert [(r.label, r.seed) for r in failed] == [("s1", 1)] and failed[0].values == {}
+    assert res.values("s1", "top1")[1] is None
+    assert res.summaries["s1"]["top1"].n == 3 and res.summaries["s0"]["top1"].n == 4
+    assert res.comparisons["s1"]["top1"].test.n == 3

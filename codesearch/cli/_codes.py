@@ -386,13 +386,24 @@ class ExportCommand(_BaseCommand):
         p.add_argument("--format", "-f", required=True, choices=["paper", "csv", "json"])
         p.add_argument("--out", "-o", help="write here instead of stdout")
         p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+        p.add_argument("--name", help="paper format: name of the dict (default SUBNNS_CODING_CIFAR10/_CIFAR100/"
+                                      "_IMAGENET from the preset or K = 10/100/1000)")
 
     def run(self, args):
-        from ..io import EXPORTS
+        from ..io import EXPORTS, export_paper
 
         scheme = _read(args.file)
+        if args.name is not None and args.format != "paper":
+            raise UsageError("--name only applies to --format paper")
         _check_out(args.out, args.force)
-        _write_or_print(EXPORTS[args.format](scheme), args.out, args.force)
+        if args.format == "paper":
+            try:
+                text = export_paper(scheme, args.name)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        else:
+            text = EXPORTS[args.format](scheme)
+        _write_or_print(text, args.out, args.force)
         return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from contextlib import contextmanager
@@ -446,4 +447,38 @@ class BoundsCommand(_BaseCommand):
         return 0
 
 
-COMMANDS: list[_BaseCommand] = [GenerateCommand(), ScoreCommand(), ShowCommand(), ExportCommand(), BoundsCommand()]
+class ValidateCommand(_BaseCommand):
+    name = "validate"
+    help = "Check scheme files against the scheme JSON v1 schema and the matrix rules (exit 1 naming file and field)."
+
+    def add_arguments(self, p):
+        p.add_argument("files", nargs="+", metavar="FILE", help="scheme JSON files")
+        p.add_argument("--json", action="store_true", help="one JSON report on stdout")
+
+    def run(self, args):
+        from ..validate import Problem, validate_scheme_data
+
+        reports = []
+        for name in args.files:
+            try:
+                data = json.loads(Path(name).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                problems = [Problem("", f"cannot read the file ({getattr(exc, 'strerror', None) or exc})")]
+            except (ValueError, RecursionError) as exc:
+                problems = [Problem("", f"not valid JSON ({type(exc).__name__})")]
+            else:
+                problems = validate_scheme_data(data)
+            reports.append({"file": name, "valid": not problems,
+                            "problems": [{"field": q.field, "message": q.message} for q in problems]})
+            for q in problems:
+                where = f"field '{q.field}': " if q.field else ""
+                err_console.print(f"{name}: {where}{q.message}", markup=False, soft_wrap=True)
+            if not problems:
+                err_console.print(f"{name}: valid scheme JSON v1", markup=False, soft_wrap=True)
+        if args.json:
+            print_json({"files": reports})
+        return 0 if all(r["valid"] for r in reports) else 1
+
+
+COMMANDS: list[_BaseCommand] = [GenerateCommand(), ScoreCommand(), ShowCommand(), ExportCommand(), BoundsCommand(),
+                                ValidateCommand()]

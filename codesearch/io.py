@@ -7,6 +7,7 @@ against the matrix on read.
 from __future__ import annotations
 
 import csv
+import errno
 import io as _io
 import json
 import keyword
@@ -140,6 +141,8 @@ def loads_scheme(text: str, source="<string>") -> Scheme:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemeFileError(source, None, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except (RecursionError, ValueError):  # nested too deep for the parser, an integer of thousands of digits
+        raise SchemeFileError(source, None, "not readable JSON (nested too deep or a number too long)") from None
     return scheme_from_dict(data, source)
 
 
@@ -164,8 +167,12 @@ def write_text_atomic(path, text: str, *, force: bool = False) -> Path:
 def write_bytes_atomic(path, data: bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
-    FileExistsError when ``path`` exists and ``force`` is false; nothing is left half-written."""
+    FileExistsError when ``path`` exists and ``force`` is false; nothing is left half-written.
+    IsADirectoryError when ``path`` is a folder or ends with a path separator (never a file named after it)."""
+    raw = os.fspath(path)
     path = Path(path)
+    if raw == "" or raw.endswith(("/", os.sep)) or path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file name", raw)
     if path.exists() and not force:
         raise FileExistsError(f"{path} exists; pass --force to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)

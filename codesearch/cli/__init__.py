@@ -26,7 +26,7 @@ def _commands() -> list[_BaseCommand]:
 
     table: list[_BaseCommand] = list(codes_commands)
     # Optional command groups from the torch/optuna parts; each module imports heavy libs lazily.
-    for mod in ("_model", "_train", "_study"):
+    for mod in ("_model", "_train", "_compare", "_study"):
         try:
             module = __import__(f"{__name__}.{mod}", fromlist=["COMMANDS"])
         except ModuleNotFoundError as exc:

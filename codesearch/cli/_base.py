@@ -38,6 +38,23 @@ class _BaseCommand(abc.ABC):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
+def clean(text) -> str:
+    """``text`` with control characters (ANSI escapes, newlines, NUL ...) shown as escapes, for printing
+    strings that come from a file or an argument; combine with :func:`plain` or ``markup=False``."""
+    s = str(text)
+    if s.isprintable():
+        return s
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in s)
+
+
+def plain(text):
+    """A rich Text of ``text`` (cleaned): rich never reads it as markup, so ``[/red]`` in a file name or a
+    method name prints as it is instead of restyling the output or raising MarkupError."""
+    from rich.text import Text
+
+    return Text(clean(text))
+
+
 def print_json(obj) -> None:
     """Machine-readable output, alone on stdout."""
     sys.stdout.write(json.dumps(obj, indent=2) + "\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -15,9 +16,11 @@ from ._base import (
     CommandError,
     UsageError,
     _BaseCommand,
+    clean,
     err_console,
     nonneg_int,
     out_console,
+    plain,
     positive_float,
     positive_int,
     print_json,
@@ -91,6 +94,8 @@ def _write_or_print(text: str, out: str | None, force: bool) -> None:
 
 def _check_out(out: str | None, force: bool) -> None:
     """Fail before any work when --out exists and --force is absent."""
+    if out is not None and (out == "" or out.endswith(("/", os.sep)) or Path(out).is_dir()):
+        raise UsageError(f"{out!r} is a folder or empty; give a file name")
     if out is not None and Path(out).exists() and not force:
         raise UsageError(f"{out} exists; pass --force to overwrite it")
 
@@ -143,7 +148,7 @@ def _summary_table(scheme, title: str):
 
     from ..codes import code_metrics
 
-    t = Table(title=title, title_justify="left")
+    t = Table(title=plain(title), title_justify="left")
     # Compact headers so the table fits 80 columns when stdout is not a terminal.
     for col in ("code", "K", "N", "w", "d", "d<=", "pairs@d", "LP>=", "columns", "spread", "method"):
         t.add_column(col, justify="right" if col not in ("code", "method") else "left", no_wrap=True)
@@ -151,9 +156,9 @@ def _summary_table(scheme, title: str):
         m = code_metrics(c.code)
         cs = m["column_sums"]
         lp = m["lp_min_pairs_at_min_distance"]
-        t.add_row(c.id, str(c.code.size), str(c.code.n), str(c.code.w), str(m["min_distance"]),
+        t.add_row(plain(c.id), str(c.code.size), str(c.code.n), str(c.code.w), str(m["min_distance"]),
                   str(m["max_distance_bound"]), str(m["pairs_at_min_distance"]), "-" if lp is None else str(lp),
-                  f"{min(cs)}..{max(cs)}", str(m["column_spread"]), _method_label(c))
+                  f"{min(cs)}..{max(cs)}", str(m["column_spread"]), plain(_method_label(c)))
     return t
 
 
@@ -285,13 +290,16 @@ class ScoreCommand(_BaseCommand):
         from rich.table import Table
 
         scheme = _read(args.file)
+        n_min = min(c.code.n for c in scheme.codes)
+        if max(args.flips) > n_min:
+            raise UsageError(f"--flips {max(args.flips)} is more than the {n_min} subNNs of the smallest code")
         report = score_scheme(scheme, args.sigma, args.flips, args.trials, args.seed)
         if args.json:
             print_json(report)
             return 0
         out_console.print(_summary_table(scheme, f"Scores of {args.file}"))
         for cid, m in report["codes"].items():
-            t = Table(title=f"code {cid}", title_justify="left", show_header=False)
+            t = Table(title=plain(f"code {cid}"), title_justify="left", show_header=False)
             t.add_column("metric")
             t.add_column("value")
             t.add_row("distance spectrum", ", ".join(f"d={d}: {c}" for d, c in m["distance_spectrum"].items()))
@@ -339,6 +347,8 @@ def _heatmap_png(scheme, path: str, force: bool) -> None:
         write_bytes_atomic(path, buf.getvalue(), force=force)
     except FileExistsError as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 class ShowCommand(_BaseCommand):
@@ -358,8 +368,8 @@ class ShowCommand(_BaseCommand):
         _check_out(args.png, args.force)
         out_console.print(_summary_table(scheme, args.file))
         for c in scheme.codes:
-            text = Text(f"code {c.id} (rows = classes, columns = subNNs)\n")
-            names = scheme.class_names
+            text = Text(f"code {clean(c.id)} (rows = classes, columns = subNNs)\n")
+            names = [clean(n) for n in scheme.class_names] if scheme.class_names else scheme.class_names
             width = max(len(str(c.code.size - 1)), *(len(s) for s in names)) if names else len(str(c.code.size - 1))
             for k, row in enumerate(c.code.matrix[: args.max_rows]):
                 label = names[k] if names else str(k)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._base import CommandError, UsageError, _BaseCommand, nonneg_int, out_console, print_json
+from ._base import CommandError, UsageError, _BaseCommand, clean, nonneg_int, out_console, plain, print_json
 
 
 def _load_scheme(path: str):
@@ -81,10 +81,10 @@ class ModelCommand(_BaseCommand):
         t.add_row("stem", "", "", f"{r['stem']:,}", f"{r['stem'] / total:.1%}")
         for s in r["stages"]:
             codes = ", ".join(dict.fromkeys(s["codes"]))
-            t.add_row(s["name"], str(s["blocks"]), codes, f"{s['parameters']:,}", f"{s['parameters'] / total:.1%}")
+            t.add_row(plain(s["name"]), str(s["blocks"]), plain(codes), f"{s['parameters']:,}", f"{s['parameters'] / total:.1%}")
         t.add_row("fc", "", "", f"{r['head']:,}", f"{r['head'] / total:.1%}")
         t.add_row("total", "", "", f"{total:,}", "100.0%")
-        out_console.print(f"scheme: {r['scheme']}" + (" (every block plain)" if r["plain"] else ""), markup=False)
+        out_console.print(f"scheme: {clean(r['scheme'])}" + (" (every block plain)" if r["plain"] else ""), markup=False)
         out_console.print(t)
         b = r["binary_classifier"]
         out_console.print(

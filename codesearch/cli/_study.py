@@ -16,6 +16,7 @@ from ._base import (
     err_console,
     nonneg_int,
     out_console,
+    plain,
     positive_float,
     positive_int,
     print_json,
@@ -53,10 +54,17 @@ class _Sub:
         raise NotImplementedError
 
 
+def _print_notes(handle) -> None:
+    for note in handle.notes:
+        err_console.print(f"note: {note}", markup=False, soft_wrap=True)
+
+
 def _open(args, **kwargs):
     from ..study import open_study
 
-    return open_study(args.name, args.storage, **kwargs)
+    handle = open_study(args.name, args.storage, **kwargs)
+    _print_notes(handle)
+    return handle
 
 
 class _Create(_Sub):
@@ -68,9 +76,11 @@ class _Create(_Sub):
         p.add_argument("--classes", "-K", type=positive_int, required=True, help="number of classes K")
         p.add_argument("--dataset", required=True, help="training dataset of the proxy runs (digits, digit-pairs, ...)")
         p.add_argument("--preset", required=True, help="network preset of the proxy runs (e.g. proxy-s)")
-        p.add_argument("--objective", choices=("accuracy", "pareto"), default="accuracy",
-                       help="accuracy: proxy top-1 with pruning (default); pareto: top-1, mean binary F1, "
-                            "binary-classifier parameter fraction (no pruning)")
+        p.add_argument("--objective", default="accuracy",
+                       help="top1, early, gap, f1, fraction or a comma-separated list of them (multi-objective); "
+                            "accuracy = top1 with pruning (default); pareto = top1,f1,fraction")
+        p.add_argument("--repeats", type=positive_int, default=1,
+                       help="torch seeds per trial (train seed, +1, ...); the trial reports their mean (default 1)")
         p.add_argument("--epochs", type=positive_int, default=2, help="epochs per proxy run (default 2)")
         p.add_argument("--space", help="JSON or TOML file overriding the default search space")
         p.add_argument("--pruner", choices=("median", "hyperband"),
@@ -93,8 +103,10 @@ class _Create(_Sub):
         definition, space = define_study(
             args.name, args.classes, args.dataset, args.preset, objective=args.objective, epochs=args.epochs,
             pruner=args.pruner, space=overrides, train=train, space_source=args.space or "space",
+            repeats=args.repeats,
         )
         handle, created = create_or_check(definition, args.storage, paper_params=space.paper_params())
+        _print_notes(handle)
         where = handle.spec.display()
         handle.close()
         if created:
@@ -135,21 +147,44 @@ class _Run(_Sub):
         handle = _open(args, heartbeat=hb)
         opts = WorkerOptions(n_trials=args.n_trials, timeout=args.timeout, seed=args.seed, device=args.device,
                              data_root=args.data_root, heartbeat=hb)
+        try:
+            _preflight(handle.definition, args.device, args.data_root)
+        except BaseException:
+            handle.close()
+            raise
         display = _RunDisplay(handle, args.n_trials)
         worker = Worker(handle, opts, on_event=display.event)
         index, seed = worker.register()
         err_console.print(f"worker {index} of study {args.name!r} ({handle.spec.display()}), sampler seed {seed}",
                           markup=False)
-        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        from ..study import StopRequested
+
+        def _stop(signum, frame):
+            # Only set a flag: an exception raised here could land inside a storage call or a garbage-collection
+            # callback (where Python ignores it). The worker acts on the flag at its next safe point. A second
+            # signal stops at once.
+            if worker.stop_requested:
+                raise KeyboardInterrupt
+            worker.request_stop()
+
+        previous = {s: signal.signal(s, _stop) for s in (signal.SIGTERM, signal.SIGINT)}
         try:
             with display:
                 report = worker.run()
+        except StopRequested as exc:
+            if exc.requeued is None:
+                err_console.print("stopped between trials; run the same command again to resume", markup=False)
+            else:
+                err_console.print(f"stopped: the running trial {exc.requeued} was re-queued; run the same command "
+                                  "again to resume", markup=False)
+            return 130
         except KeyboardInterrupt:
             err_console.print("stopped: the running trial was re-queued; run the same command again to resume",
                               markup=False)
             return 130
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for s, h in previous.items():
+                signal.signal(s, h)
             handle.close()
         states: dict[str, int] = {}
         for t in report.trials:
@@ -161,8 +196,24 @@ class _Run(_Sub):
         return 0
 
 
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
+def _preflight(definition, device: str, data_root: str | None) -> None:
+    """Before the worker registers: the device exists here and the study's dataset loads with these settings,
+    so that a wrong --device or --data-root is one usage error instead of a study of failed trials."""
+    from ..model import select_device
+    from ..train import TrainConfig, TrainConfigError, load_dataset
+
+    try:
+        select_device(device)
+    except ValueError as exc:
+        raise UsageError(f"--device: {exc}") from None
+    extra = dict(definition.train)
+    if data_root is not None:
+        extra["data_root"] = data_root
+    try:
+        load_dataset(TrainConfig(preset=definition.preset, dataset=definition.dataset, epochs=definition.epochs,
+                                 device=device, **extra))
+    except (TrainConfigError, ValueError, OSError) as exc:
+        raise UsageError(f"the study's dataset cannot be loaded here: {exc}") from None
 
 
 class _RunDisplay:
@@ -202,8 +253,9 @@ class _RunDisplay:
         elif kind == "finish":
             values = info["values"]
             text = ", ".join(f"{n}={v:.4f}" for n, v in zip(self.definition.value_names, values)) if values else ""
-            if values and self.definition.objective == "accuracy":
-                if self.best is None or values[0] > self.best:
+            if values and self.definition.single:
+                up = self.definition.directions[0] == "maximize"
+                if self.best is None or (values[0] > self.best if up else values[0] < self.best):
                     self.best = values[0]
                 text += f" (best {self.best:.4f})"
             reason = f": {info['reason']}" if info.get("reason") and info["state"] != "COMPLETE" else ""
@@ -256,10 +308,14 @@ class _Status(_Sub):
             for col in ("index", "seed", "host", "pid", "started", "state"):
                 t.add_column(col)
             for w in st["workers"]:
-                t.add_row(*(str(w.get(k, "")) for k in ("index", "seed", "host", "pid", "started", "state")))
+                t.add_row(*(plain(w.get(k, "")) for k in ("index", "seed", "host", "pid", "started", "state")))
             out_console.print(t)
         for f in st["recent_failures"]:
             out_console.print(f"failed trial {f['number']}: {f['reason']}", markup=False)
+        print_noise_floor(st.get("noise_floor"))
+        if st.get("validation"):
+            out_console.print(f"validated ({len(st['validation']['seeds'])} seeds): {st['validation']['statement']}",
+                              markup=False, soft_wrap=True)
         return 0
 
 
@@ -272,20 +328,31 @@ class _Best(_Sub):
         p.add_argument("--json", action="store_true", help="print JSON on stdout")
 
     def __call__(self, args):
-        from ..study import StudyError, best_trials, trial_record
+        from ..study import StudyError, best_trials, chosen_trials, stored_validation, trial_record
 
         handle = _open(args)
         try:
             trials = best_trials(handle)
             if not trials:
                 raise StudyError(f"Study {args.name!r} has no completed trial yet.")
-            pareto = handle.definition.objective == "pareto"
-            records = [trial_record(t, handle.definition) for t in (trials if pareto else trials[:1])]
+            pareto = not handle.definition.single
+            validation = stored_validation(handle)
+            if validation is not None:  # the validated winner first
+                trials = chosen_trials(handle, len(trials) + 1)
+            records = [trial_record(t, handle.definition) for t in (trials if pareto and validation is None
+                                                                     else trials[:1])]
         finally:
             handle.close()
         if args.json:
-            print_json({"study": args.name, "pareto_front": records} if pareto else {"study": args.name, "best": records[0]})
+            doc = ({"study": args.name, "pareto_front": records} if pareto and validation is None
+                   else {"study": args.name, "best": records[0]})
+            if validation is not None:
+                doc["validation"] = {k: validation[k] for k in ("seeds", "primary", "ranking", "statement",
+                                                                "noise_floor", "date")}
+            print_json(doc)
             return 0
+        if validation is not None:
+            print_ranking(validation)
         for r in records:
             out_console.print(f"trial {r['number']}: {_values_text(r['values'])}"
                               + (" (paper default)" if r["paper_default"] else ""), markup=False)
@@ -304,13 +371,16 @@ class _Export(_Sub):
         p.add_argument("--force", action="store_true", help="overwrite existing files")
 
     def __call__(self, args):
-        from ..study import export_schemes
+        from ..study import export_schemes, stored_validation
 
         handle = _open(args)
         try:
             paths = export_schemes(handle, args.out, top=args.top, force=args.force)
+            validation = stored_validation(handle)
         finally:
             handle.close()
+        if validation is not None:
+            print_ranking(validation)
         for p in paths:
             err_console.print(f"wrote {p}", markup=False)
         return 0
@@ -340,10 +410,13 @@ class _Plot(_Sub):
         return 0 if paths else 1
 
 
+from ._study_validate import Validate, print_noise_floor, print_ranking
+
+
 class StudyCommand(_BaseCommand):
     name = "study"
-    help = "Optuna studies over coding schemes and proxy runs (create, run, status, best, export, plot)."
-    subcommands = (_Create(), _Run(), _Status(), _Best(), _Export(), _Plot())
+    help = "Optuna studies over coding schemes and proxy runs (create, run, status, best, export, plot, validate)."
+    subcommands = (_Create(), _Run(), _Status(), _Best(), _Export(), _Plot(), Validate())
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="study_command", metavar="SUBCOMMAND", parser_class=type(parser))
@@ -366,6 +439,9 @@ class StudyCommand(_BaseCommand):
             raise UsageError(str(exc)) from None
         except StudyError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:  # a read-only folder, a directory where a file belongs, a full disk
+            where = f": {exc.filename}" if exc.filename else ""
+            raise CommandError(f"{exc.strerror or type(exc).__name__}{where}") from None
 
 
 COMMANDS = [StudyCommand()]

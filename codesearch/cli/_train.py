@@ -87,6 +87,10 @@ class _EpochProgress:
 
 def _summary(metrics: dict) -> list[str]:
     lines = [f"top-1 {100 * metrics['top1']:.2f}%  ({metrics['seconds']:.1f} s on {metrics['device']})"]
+    fig = metrics.get("scheme_metrics") or {}
+    if fig.get("early") is not None:
+        gap = "-" if fig.get("gap") is None else f"{100 * fig['gap']:.2f} points"
+        lines.append(f"mean early decoding {100 * fig['early']:.2f}%, specialization gap {gap}")
     for r in metrics["early_decoding"]:
         lines.append(f"early decoding {r['stage']}#{r['index']} ({r['code']}): {100 * r['accuracy']:.2f}%")
     b = metrics.get("binary")
@@ -145,7 +149,7 @@ class TrainCommand(_BaseCommand):
 
     def run(self, args: argparse.Namespace) -> int:
         from ..io import SchemeFileError, read_scheme
-        from ..train import TrainConfig, TrainConfigError, run_exists, run_training
+        from ..train import CHECKPOINT_NAME, RunFolderBusy, TrainConfig, TrainConfigError, run_exists, run_training
 
         if args.resume and args.force:
             raise UsageError("--resume continues a run and --force starts it again; pass one of them")
@@ -171,6 +175,8 @@ class TrainCommand(_BaseCommand):
             )
         except TrainConfigError as exc:
             raise UsageError(str(exc)) from None
+        if args.out == "":
+            raise UsageError("--out is empty; give a run folder")
         out = Path(args.out or f"runs/{args.dataset}-{preset}{'-control' if args.control else ''}-seed{args.seed}")
         if out.exists() and not out.is_dir():
             raise UsageError(f"{out} exists and is not a folder")
@@ -185,11 +191,16 @@ class TrainCommand(_BaseCommand):
                                    progress=progress)
         except (TrainConfigError, FileExistsError) as exc:
             raise UsageError(str(exc)) from None
+        except RunFolderBusy as exc:
+            raise CommandError(str(exc)) from None
         except KeyboardInterrupt:
             progress.stop()
-            err_console.print(f"interrupted; the last finished epoch is saved in {out} (continue with --resume)",
-                              markup=False)
-            raise
+            if (out / CHECKPOINT_NAME).exists():
+                err_console.print(f"interrupted; the last finished epoch is saved in {out} (continue with --resume)",
+                                  markup=False)
+            else:
+                err_console.print("interrupted before the first epoch ended; nothing was saved", markup=False)
+            return 130
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
         finally:
@@ -230,6 +241,8 @@ class PlotCommand(_BaseCommand):
             figures = render_figures(metrics)
         except (KeyError, TypeError, ValueError) as exc:
             raise UsageError(f"{run}/metrics.json lacks what the figures need ({type(exc).__name__}: {exc})") from None
+        if not figures:
+            raise UsageError(f"{run}/metrics.json holds nothing to draw (no history, no evaluation)")
         out = Path(args.out) if args.out else run / "plots"
         try:
             paths = write_figures(figures, out, force=args.force)

@@ -93,6 +93,9 @@ def _load(path, map_location) -> dict:
         raise CheckpointError(f"{path}: is a folder, not a checkpoint file") from None
     except Exception as exc:  # noqa: BLE001 - torch raises many types for corrupt or foreign files
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "weights only" in first.lower() or "weights_only" in first:
+            # never pass on torch's advice to load untrusted pickles with weights_only=False
+            first = "it holds Python objects other than tensors and plain values; only weights are loaded"
         raise CheckpointError(f"{path}: not a readable torch checkpoint ({first[:200]})") from None
     if not isinstance(obj, dict):
         raise CheckpointError(f"{path}: not a codesearch checkpoint (the top level is not a dict)")
@@ -128,6 +131,21 @@ def load_model_from_checkpoint(source, *, preset: str | None = None, map_locatio
     args = ckpt["model_args"]
     if not isinstance(args, dict):
         raise CheckpointError(f"{name}: 'model_args' must be a dict")
+    state = ckpt["state_dict"]
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise CheckpointError(f"{name}: 'state_dict' must map names to tensors")
+    try:
+        # First on the meta device (no memory): model_args that would allocate gigabytes are refused by
+        # comparing the shapes with the stored weights before anything real is built.
+        with torch.device("meta"):
+            shapes = {k: tuple(v.shape) for k, v in create_model(ckpt["preset"], scheme, **args).state_dict().items()}
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise CheckpointError(f"{name}: cannot rebuild the model ({str(exc)[:200]})") from None
+    stored = {k: tuple(v.shape) for k, v in state.items()}
+    if shapes != stored:
+        diff = sorted(set(shapes) ^ set(stored)) or [k for k in shapes if shapes[k] != stored.get(k)]
+        raise CheckpointError(f"{name}: its weights do not fit preset {ckpt['preset']!r} with its model_args "
+                              f"(first difference: {str(diff[0])[:80]!r})")
     try:
         model = create_model(ckpt["preset"], scheme, **args)
     except (TypeError, ValueError) as exc:

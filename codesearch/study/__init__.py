@@ -17,7 +17,15 @@ Storages: an Optuna journal file (default ``runs/NAME/journal.log``), ``sqlite:/
 from ._builder import build_scheme
 from ._counts import TrialCounts, count_trials
 from ._define import define_study
-from ._definition import DEFINITION_ATTR, OBJECTIVES, PRUNERS, StudyDefinition
+from ._definition import (
+    DEFINITION_ATTR,
+    OBJECTIVE_ALIASES,
+    OBJECTIVE_METRICS,
+    OBJECTIVES,
+    PRUNERS,
+    StudyDefinition,
+    objective_metrics,
+)
 from ._errors import StudyError, StudyUsageError, TrialFailed
 from ._export import chosen_trials, export_schemes, trial_scheme
 from ._handle import PAPER_DEFAULT_ATTR, StudyHandle, create_or_check, open_study
@@ -36,16 +44,25 @@ from ._space import (
     valid_actives,
 )
 from ._storage import HeartbeatOptions, StorageSpec, default_storage_path, open_storage, resolve_storage
-from ._worker import Worker, WorkerOptions, WorkerReport, registered_workers
+from ._validate import (
+    VALIDATION_ATTR,
+    noise_floor,
+    paper_default_trial,
+    stored_validation,
+    trial_validation,
+    validate_study,
+)
+from ._worker import StopRequested, Worker, WorkerOptions, WorkerReport, registered_workers
 
 __all__ = [
-    "DEFAULT_METHODS", "DEFINITION_ATTR", "FAIL_ATTR", "METRICS_ATTR", "OBJECTIVES", "PAPER_DEFAULT_ATTR",
-    "PRUNERS", "SCHEME_ATTR",
+    "DEFAULT_METHODS", "DEFINITION_ATTR", "FAIL_ATTR", "METRICS_ATTR", "OBJECTIVES", "OBJECTIVE_ALIASES",
+    "OBJECTIVE_METRICS", "PAPER_DEFAULT_ATTR", "PRUNERS", "SCHEME_ATTR", "VALIDATION_ATTR",
     "FloatRange", "HeartbeatOptions", "ProcessIdentity", "ProxyObjective", "SearchSpace", "SlotLock",
-    "StageSpace", "StorageSpec", "StudyDefinition", "StudyError", "StudyHandle", "StudyUsageError",
+    "StageSpace", "StopRequested", "StorageSpec", "StudyDefinition", "StudyError", "StudyHandle", "StudyUsageError",
     "TrialCounts", "TrialFailed", "Worker", "WorkerOptions", "WorkerReport",
     "best_trials", "build_scheme", "build_space", "chosen_trials", "count_trials", "create_or_check",
-    "default_storage_path", "define_study", "export_schemes", "open_storage", "open_study", "read_space_file",
-    "registered_workers", "render_study_plots", "resolve_storage", "slot_lock_for", "study_status",
-    "trial_record", "trial_scheme", "valid_actives", "write_study_plots",
+    "default_storage_path", "define_study", "export_schemes", "noise_floor", "objective_metrics", "open_storage",
+    "open_study", "paper_default_trial", "read_space_file", "registered_workers", "render_study_plots",
+    "resolve_storage", "slot_lock_for", "stored_validation", "study_status", "trial_record", "trial_scheme",
+    "trial_validation", "valid_actives", "validate_study", "write_study_plots",
 ]

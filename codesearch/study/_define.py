@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..codes import get_preset
-from ._definition import StudyDefinition, validate_definition
+from ._definition import StudyDefinition, objective_metrics, validate_definition
 from ._errors import StudyUsageError
 from ._space import SearchSpace, build_space
 
@@ -15,19 +15,22 @@ _CONTROLLED = ("preset", "dataset", "epochs", "lr", "mu", "p_drop", "device", "d
 
 def define_study(name: str, classes: int, dataset: str, preset: str, *, objective: str = "accuracy",
                  epochs: int = 2, pruner: str | None = None, space: dict | None = None, train: dict | None = None,
-                 space_source: str = "space") -> tuple[StudyDefinition, SearchSpace]:
+                 space_source: str = "space", repeats: int = 1) -> tuple[StudyDefinition, SearchSpace]:
     """The complete, validated definition (and its search space).
 
-    ``pruner`` None means "median" for the accuracy objective and no pruner for pareto. ``space`` holds
+    ``objective``: a metric (top1, early, gap, f1, fraction), a comma-separated list of them (multi-objective)
+    or the aliases accuracy (top1) and pareto (top1, f1, fraction). ``pruner`` None means "median" for a top-1
+    objective and no pruner otherwise. ``repeats``: torch seeds per trial (the trial reports their mean). ``space`` holds
     ``--space`` overrides; ``train`` fixed TrainConfig fields of every proxy run (e.g. ``{"subset": 400}``).
     StudyUsageError (a ValueError) names the setting that cannot work."""
     from ..codes._generator import generator_names
     from ..train import TrainConfig, TrainConfigError
     from ..train._data import DATASETS, dataset_num_classes
 
-    if pruner is None and objective == "accuracy":
+    metrics = objective_metrics(objective)
+    if pruner is None and metrics == ("top1",):
         pruner = "median"
-    validate_definition(StudyDefinition(name, classes, dataset, preset, objective, epochs, pruner))
+    validate_definition(StudyDefinition(name, classes, dataset, preset, objective, epochs, pruner, repeats=repeats))
     try:
         p = get_preset(preset)
     except ValueError as exc:
@@ -42,17 +45,17 @@ def define_study(name: str, classes: int, dataset: str, preset: str, *, objectiv
     bad = sorted(k for k in train if k not in fields or k in _CONTROLLED)
     if bad:
         raise StudyUsageError(f"Unknown or study-controlled training option(s): {', '.join(bad)}.")
-    if objective == "pareto":
+    if {"f1", "fraction"} & set(metrics):
         if train.get("binary") is False:
-            raise StudyUsageError("The pareto objective needs the binary classifiers (binary cannot be off).")
+            raise StudyUsageError(f"The {objective} objective needs the binary classifiers (binary cannot be off).")
         train["binary"] = True
     else:
-        train.setdefault("binary", False)  # the accuracy objective does not need the K binary classifiers
+        train.setdefault("binary", False)  # top1, early and gap do not need the K binary classifiers
     try:
         TrainConfig(preset=preset, dataset=dataset, epochs=epochs, **train)
     except (TrainConfigError, TypeError) as exc:
         raise StudyUsageError(f"Bad training option: {exc}") from None
     sp = build_space(p, classes, space, source=space_source, known_methods=generator_names())
-    d = StudyDefinition(name, classes, dataset, preset, objective, epochs, pruner, sp.to_dict(), train)
+    d = StudyDefinition(name, classes, dataset, preset, objective, epochs, pruner, sp.to_dict(), train, repeats)
     validate_definition(d)
     return d, sp

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from ._definition import check_study_name
 from ._errors import StudyError
 from ._handle import StudyHandle
 from ._objective import SCHEME_ATTR
@@ -12,10 +13,20 @@ from ._report import best_trials, trial_record
 
 
 def chosen_trials(handle: StudyHandle, top: int = 1) -> list:
-    """The best ``top`` trials (single objective) or the first ``top`` of the Pareto front."""
+    """The best ``top`` trials (single objective) or the first ``top`` of the Pareto front. After ``study
+    validate``: the validated trials by their validated mean (the paper's default among them), then the
+    others by their search value."""
+    from ._validate import stored_validation
+
     trials = best_trials(handle)
     if not trials:
         raise StudyError(f"Study {handle.name!r} has no completed trial yet.")
+    record = stored_validation(handle)
+    if record is not None:
+        by_number = {t.number: t for t in handle.study.get_trials(deepcopy=False)}
+        ranked = [by_number[r["trial"]] for r in record["ranking"] if r["trial"] in by_number]
+        seen = {t.number for t in ranked}
+        trials = ranked + [t for t in trials if t.number not in seen]
     return trials[:top]
 
 
@@ -44,11 +55,24 @@ def trial_scheme(trial, handle: StudyHandle):
         "epochs": d.epochs,
         "paper_default": rec["paper_default"],
     }
+    if d.repeats != 1:
+        provenance["repeats"] = d.repeats
+    from ._validate import stored_validation, trial_validation
+
+    record = stored_validation(handle)
+    if record is not None:
+        provenance["validation"] = trial_validation(record, trial.number)
     return dataclasses.replace(scheme, provenance=provenance)
 
 
 def export_path(out_dir, study_name: str, number: int) -> Path:
-    return Path(out_dir) / f"{study_name}-trial{number:04d}.json"
+    """``DIR/NAME-trialNNNN.json``; StudyError when that would not be a file directly inside ``out_dir``
+    (a name read from a storage is never trusted to stay inside the folder the user gave)."""
+    check_study_name(study_name)
+    path = Path(out_dir) / f"{study_name}-trial{int(number):04d}.json"
+    if path.parent != Path(out_dir) or path.name in ("", ".", ".."):
+        raise StudyError(f"Refusing to export study {study_name!r} outside {out_dir}.")
+    return path
 
 
 def export_schemes(handle: StudyHandle, out_dir, *, top: int = 1, force: bool = False) -> list[Path]:

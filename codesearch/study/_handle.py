@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._definition import DEFINITION_ATTR, StudyDefinition
+from ._definition import DEFINITION_ATTR, StudyDefinition, check_study_name
 from ._errors import StudyError, StudyUsageError
 from ._lock import SlotLock, slot_lock_for
 from ._storage import HeartbeatOptions, StorageSpec, open_storage, resolve_storage
@@ -32,6 +32,7 @@ class StudyHandle:
     study: object  # optuna.Study
     definition: StudyDefinition  # the stored fixed settings
     lock: SlotLock  # storage-wide lock of this study
+    notes: list = field(default_factory=list)  # one-line notes from opening (e.g. a repaired journal)
 
     @property
     def name(self) -> str:
@@ -58,7 +59,20 @@ def _read_definition(study) -> StudyDefinition:
             f"Study {study.study_name!r} exists but was not created by 'codesearch study create' (it has no "
             "codesearch definition); choose another name."
         )
-    return StudyDefinition.from_dict(data)
+    try:
+        definition = StudyDefinition.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StudyError(f"Study {study.study_name!r} has an unreadable stored definition ({type(exc).__name__}).") \
+            from None
+    # Names read from a storage are re-validated: they become file names (export, plots).
+    try:
+        check_study_name(definition.name)
+    except StudyUsageError as exc:
+        raise StudyError(f"Study {study.study_name!r} stores an unsafe name: {exc}") from None
+    if definition.name != study.study_name:
+        raise StudyError(f"Study {study.study_name!r} stores the definition of another study "
+                         f"({str(definition.name)[:60]!r}); the storage was edited by hand.")
+    return definition
 
 
 def open_study(name: str, storage: str | None = None, *, heartbeat: HeartbeatOptions | None = None,
@@ -67,17 +81,21 @@ def open_study(name: str, storage: str | None = None, *, heartbeat: HeartbeatOpt
     import optuna
 
     quiet_optuna()
+    check_study_name(name)
     spec = resolve_storage(storage, name, root=root)
     if _missing_storage(spec):
         raise StudyError(f"No study {name!r}: {spec.path} does not exist (create it with 'codesearch study create').")
-    st = open_storage(spec, heartbeat)
+    notes: list = []
+    st = open_storage(spec, heartbeat, notes)
     try:
         study = optuna.load_study(study_name=name, storage=st, sampler=sampler, pruner=pruner)
     except KeyError:
         raise StudyError(
             f"No study {name!r} in {spec.display()} (create it with 'codesearch study create')."
         ) from None
-    return StudyHandle(spec, st, study, _read_definition(study), slot_lock_for(spec, name))
+    except Exception as exc:  # noqa: BLE001 - a journal whose records make no sense: one line, no traceback
+        raise StudyError(f"Cannot read study {name!r} from {spec.display()} ({type(exc).__name__}).") from None
+    return StudyHandle(spec, st, study, _read_definition(study), slot_lock_for(spec, name), notes)
 
 
 def create_or_check(definition: StudyDefinition, storage: str | None = None, *, paper_params: dict | None = None,
@@ -91,7 +109,8 @@ def create_or_check(definition: StudyDefinition, storage: str | None = None, *, 
 
     quiet_optuna()
     spec = resolve_storage(storage, definition.name, root=root)
-    st = open_storage(spec)
+    notes: list = []
+    st = open_storage(spec, notes=notes)
     lock = slot_lock_for(spec, definition.name)
     created = False
     with lock:
@@ -103,7 +122,7 @@ def create_or_check(definition: StudyDefinition, storage: str | None = None, *, 
             if paper_params is not None:
                 study.enqueue_trial(paper_params, user_attrs={PAPER_DEFAULT_ATTR: True})
             created = True
-    handle = StudyHandle(spec, st, study, _read_definition(study), lock)
+    handle = StudyHandle(spec, st, study, _read_definition(study), lock, notes)
     if not created:
         diffs = handle.definition.differences(definition)
         if diffs:

@@ -26,7 +26,10 @@ class ProxyObjective:
     """Callable ``objective(trial)`` for a study defined by ``definition``.
 
     ``train_fn(config, scheme, *, callback)`` defaults to :func:`codesearch.train.run_training`; tests may
-    pass another. Per-epoch test top-1 is reported to the pruner (accuracy objective only)."""
+    pass another. With ``definition.repeats`` R > 1 every trial trains R seeds in lockstep
+    (:func:`codesearch.train.run_repeats`) and reports the mean of each figure; the standard error of the
+    mean is kept in the trial's metrics. Per-epoch test top-1 (the mean over the seeds) is reported to the
+    pruner (top-1 objective only)."""
 
     def __init__(self, definition: StudyDefinition, *, device: str = "cpu", data_root: str | None = None,
                  train_fn: Callable | None = None, generation_time_limit: float = 20.0,
@@ -53,11 +56,18 @@ class ProxyObjective:
     @staticmethod
     def summarize(metrics: dict) -> dict:
         """The proxy metrics kept with a trial (and written into exported schemes' provenance)."""
+        from ..train import scheme_metrics
+
         binary = metrics.get("binary") or {}
+        figures = scheme_metrics(metrics)
         return {
             "top1": metrics.get("top1"),
             "mean_f1": binary.get("mean_f1"),
             "param_fraction": binary.get("mean_fraction"),
+            "early": figures["early"],
+            "gap": figures["gap"],
+            "f1": figures["f1"],
+            "fraction": figures["fraction"],
             "epochs": metrics.get("epochs_done"),
             "test_top1_per_epoch": [h.get("test_top1") for h in metrics.get("history", [])],
             "early_decoding": [e.get("accuracy") for e in metrics.get("early_decoding", []) or []],
@@ -65,6 +75,35 @@ class ProxyObjective:
             "device": metrics.get("device"),
             "seed": metrics.get("seed"),
         }
+
+    @staticmethod
+    def combine(summaries: list[dict], seeds: list[int]) -> dict:
+        """One trial's metrics from the summaries of its R seeds: the mean of every figure, their standard
+        errors (``sem``), the per-seed values (``per_seed``) and the per-epoch mean top-1."""
+        from ..stats import summarize
+
+        if len(summaries) == 1:
+            return {**summaries[0], "repeats": 1, "seeds": list(seeds)}
+        out = dict(summaries[0])
+        per_seed, sem = {}, {}
+        for key in ("top1", "mean_f1", "param_fraction", "early", "gap", "f1", "fraction", "seconds"):
+            vals = [s.get(key) for s in summaries]
+            if any(v is None for v in vals):
+                out[key] = None
+                continue
+            sm = summarize(vals)
+            out[key] = sm.mean
+            if key != "seconds":
+                per_seed[key] = vals
+                sem[key] = sm.sem
+        curves = [s.get("test_top1_per_epoch") or [] for s in summaries]
+        depth = min(len(c) for c in curves)
+        out["test_top1_per_epoch"] = [sum(c[e] for c in curves) / len(curves) for e in range(depth)]
+        early = [s.get("early_decoding") or [] for s in summaries]
+        width = min(len(e) for e in early)
+        out["early_decoding"] = [sum(e[i] for e in early) / len(early) for i in range(width)]
+        out.update(seed=None, seeds=list(seeds), repeats=len(summaries), sem=sem, per_seed=per_seed)
+        return out
 
     def _fail(self, trial, reason: str):
         trial.set_user_attr(FAIL_ATTR, reason)
@@ -87,24 +126,26 @@ class ProxyObjective:
             config = self.config_for(params)
         except ValueError as exc:
             self._fail(trial, f"bad training settings: {_short_reason(exc)}")
-        single = self.definition.objective == "accuracy"
+        single = self.definition.single
+        prunable = self.definition.prunable
+        seeds = self.definition.seeds
         history: list[float] = []
 
-        def callback(epoch: int, record: dict) -> None:
+        def callback(epoch: int, record: dict) -> None:  # record: the mean over the seeds still running
             acc = float(record["test_top1"])
             history.append(acc)
             if self.on_epoch is not None:
                 self.on_epoch(trial.number, epoch, record)
-            if single:
+            if prunable:
                 trial.report(acc, epoch)
                 if epoch < self.definition.epochs and trial.should_prune():
-                    raise optuna.TrialPruned(f"pruned after epoch {epoch} (test top-1 {acc:.4f})")
+                    raise optuna.TrialPruned(f"pruned after epoch {epoch} (test top-1 {acc:.4f}"
+                                             + (f", mean of {len(seeds)} seeds)" if len(seeds) > 1 else ")"))
 
-        train_fn = self.train_fn
-        if train_fn is None:
-            from ..train import run_training as train_fn
+        from ..train import run_repeats
+
         try:
-            metrics = train_fn(config, scheme, callback=callback)
+            runs = run_repeats(config, scheme, seeds, train_fn=self.train_fn, on_epoch_mean=callback)
         except optuna.TrialPruned:
             trial.set_user_attr(METRICS_ATTR, {"top1": history[-1] if history else None,
                                                "epochs": len(history), "test_top1_per_epoch": history})
@@ -113,9 +154,11 @@ class ProxyObjective:
             raise
         except Exception as exc:  # noqa: BLE001 - the study goes on: the reason is stored with the trial
             self._fail(trial, f"proxy run error: {_short_reason(exc)}")
-        if metrics.get("status") != "ok":
-            self._fail(trial, f"proxy run {metrics.get('status')}: {metrics.get('reason') or 'no reason given'}")
-        summary = self.summarize(metrics)
+        for seed, metrics in zip(seeds, runs):
+            if metrics.get("status") != "ok":
+                which = f" (seed {seed})" if len(seeds) > 1 else ""
+                self._fail(trial, f"proxy run {metrics.get('status')}{which}: {metrics.get('reason') or 'no reason given'}")
+        summary = self.combine([self.summarize(m) for m in runs], seeds)
         trial.set_user_attr(METRICS_ATTR, summary)
         values = [summary[name] for name in self.definition.value_names]
         for name, v in zip(self.definition.value_names, values):

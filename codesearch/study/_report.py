@@ -29,15 +29,21 @@ def trial_record(trial, definition) -> dict:
     }
 
 
+def _sort_key(definition):
+    sign = -1.0 if definition.directions[0] == "maximize" else 1.0
+    return lambda t: (sign * t.values[0], t.number)
+
+
 def best_trials(handle: StudyHandle) -> list:
-    """Single objective: the COMPLETE trials by value, best first. Pareto: the front, by top-1 then number."""
+    """Single objective: the COMPLETE trials by value, best first. Several objectives: the Pareto front, by
+    the first objective (best first) then number."""
     from optuna.trial import TrialState
 
     study = handle.study
-    if handle.definition.objective == "accuracy":
+    if handle.definition.single:
         done = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-        return sorted(done, key=lambda t: (-t.values[0], t.number))
-    return sorted(study.best_trials, key=lambda t: (-t.values[0], t.number))
+        return sorted(done, key=_sort_key(handle.definition))
+    return sorted(study.best_trials, key=_sort_key(handle.definition))
 
 
 def _worker_state(record: dict) -> str:
@@ -62,17 +68,24 @@ def study_status(handle: StudyHandle, *, failures: int = 5) -> dict:
     paper = [p for p in paper if p["state"] == "COMPLETE"] or paper[-1:]
     workers = [{**w, "state": _worker_state(w)} for w in registered_workers(study)]
     failed = [t for t in trials if t.state == TrialState.FAIL]
+    from ._validate import noise_floor, stored_validation
+
+    validation = stored_validation(handle)
     return {
         "study": d.name,
         "storage": handle.spec.display(),
         "definition": {k: v for k, v in d.to_dict().items() if k not in ("schema", "space")},
         "objectives": [{"name": n, "direction": dr} for n, dr in zip(d.value_names, d.directions)],
         "counts": counts.to_dict(),
-        "best": best[0] if d.objective == "accuracy" and best else None,
-        "pareto_front": best if d.objective == "pareto" else None,
+        "best": best[0] if d.single and best else None,
+        "pareto_front": best if not d.single else None,
         "paper_default": paper[-1] if paper else None,
         "running": [trial_record(t, d) for t in trials if t.state == TrialState.RUNNING],
         "workers": workers,
         "recent_failures": [{"number": t.number, "reason": t.user_attrs.get(FAIL_ATTR) or "worker heartbeat stopped"}
                             for t in failed[-failures:]],
+        "noise_floor": noise_floor(handle),
+        "validation": None if validation is None else {
+            "seeds": validation["seeds"], "trials": validation["trials"], "statement": validation["statement"],
+            "date": validation["date"]},
     }

@@ -18,6 +18,7 @@ Optuna parameter names: ``<stage>.active``, ``<stage>.method``, ``<stage>.seed``
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from math import comb
 from pathlib import Path
@@ -129,6 +130,23 @@ def _coded_stages(preset: Preset):
     return stages
 
 
+#: Generator options that count something (iterations, restarts, budgets): whole numbers >= 1.
+_COUNT_OPTIONS = frozenset({"iters", "restarts", "orbit_tries", "max_words", "max_nodes", "max_solutions",
+                            "max_scan", "trials", "goal_distance"})
+
+
+def _check_method_params(method: str, opts: dict, where: str) -> None:
+    """Refuse at create what would fail every trial: non-finite numbers, counts below 1."""
+    for key, value in opts.items():
+        label = f"{where}: method_params.{method}.{key}"
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if isinstance(v, float) and not math.isfinite(v):
+                raise StudyUsageError(f"{label} must be finite, not {v}.")
+        if key in _COUNT_OPTIONS and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise StudyUsageError(f"{label} must be a whole number >= 1, not {value!r}.")
+
+
 def _float_range(name: str, value, where: str) -> FloatRange:
     lo_bound, hi_bound = _BOUNDS[name]
     if isinstance(value, bool):
@@ -145,7 +163,9 @@ def _float_range(name: str, value, where: str) -> FloatRange:
             raise StudyUsageError(f"{where}: {name} needs numbers 'low' and 'high'.") from None
     else:
         raise StudyUsageError(f"{where}: {name} must be a number or {{low, high, log}}, not {value!r}.")
-    if not (r.low == r.low and r.high == r.high) or r.low > r.high:
+    if not (math.isfinite(r.low) and math.isfinite(r.high)):
+        raise StudyUsageError(f"{where}: {name} must be finite, not [{r.low}, {r.high}].")
+    if r.low > r.high:
         raise StudyUsageError(f"{where}: {name} needs low <= high, not {r.low} > {r.high}.")
     if r.low < lo_bound or (hi_bound is not None and r.high > hi_bound):
         top = "" if hi_bound is None else f" and <= {hi_bound}"
@@ -214,6 +234,8 @@ def build_space(preset: Preset, classes: int, overrides: dict | None = None, *, 
         bad = [m for m in mparams if m not in known_methods]
         if bad:
             raise StudyUsageError(f"{source}: method_params names unknown method(s) {', '.join(bad)}.")
+    for m, opts in mparams.items():
+        _check_method_params(m, opts, source)
     mparams = {m: dict(v) for m, v in mparams.items() if m in methods}
     ranges = {n: (_float_range(n, overrides[n], source) if n in overrides else _DEFAULT_RANGES[n]) for n in _DEFAULT_RANGES}
     return SearchSpace(tuple(stages), tuple(dict.fromkeys(methods)), seeds, ranges["mu"], ranges["p_drop"], ranges["lr"],
@@ -242,11 +264,15 @@ def read_space_file(path) -> dict:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise StudyUsageError(f"{path}: not valid TOML ({exc}).") from None
+        except (RecursionError, ValueError):
+            raise StudyUsageError(f"{path}: not readable TOML (nested too deep or a number too long).") from None
     else:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise StudyUsageError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).") from None
+        except (RecursionError, ValueError):
+            raise StudyUsageError(f"{path}: not readable JSON (nested too deep or a number too long).") from None
     if not isinstance(data, dict):
         raise StudyUsageError(f"{path}: the top level must be an object/table.")
     return data

@@ -94,24 +94,35 @@ def _schema_lock(spec: StorageSpec):
         lock.close()
 
 
-def open_storage(spec: StorageSpec, heartbeat: HeartbeatOptions | None = None):
+def open_storage(spec: StorageSpec, heartbeat: HeartbeatOptions | None = None, notes: list | None = None):
     """The Optuna storage object of ``spec`` (imports optuna; psycopg for PostgreSQL).
 
     The journal file's folder is created. RDB storages get heartbeats and
-    ``RetryHeartbeatStaleTrialCallback`` when ``heartbeat`` is given."""
+    ``RetryHeartbeatStaleTrialCallback`` when ``heartbeat`` is given. A journal file is checked first and a
+    torn last record repaired (:func:`~codesearch.study._journal.check_journal`); the repair's note is
+    appended to ``notes``."""
     import optuna
     from optuna.exceptions import ExperimentalWarning
 
     if spec.kind == "journal":
         from optuna.storages.journal import JournalFileBackend, JournalStorage
 
+        from ._journal import check_journal
+
         path = Path(spec.url)
+        note = check_journal(path)
+        if note and notes is not None:
+            notes.append(note)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             backend = JournalFileBackend(str(path))
         except OSError as exc:
             raise StudyUsageError(f"Cannot open the journal file {path} ({exc.strerror or exc}).") from None
-        return JournalStorage(backend)
+        try:
+            return JournalStorage(backend)  # replays every record
+        except Exception as exc:  # noqa: BLE001 - records that parse but make no sense: one line, no traceback
+            raise StudyUsageError(f"{path} is not a readable Optuna journal ({type(exc).__name__} while replaying "
+                                  "it); give another --storage path.") from None
     if spec.kind == "postgres":
         try:
             import psycopg  # noqa: F401

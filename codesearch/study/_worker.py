@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -34,6 +35,17 @@ from ._storage import HeartbeatOptions
 
 WORKER_ATTR = "codesearch.worker"  # trial user attribute: which worker runs it
 WORKER_PREFIX = "codesearch.worker."  # study user attributes codesearch.worker.<index>: one per worker
+
+
+class StopRequested(KeyboardInterrupt):
+    """Raised by the worker itself (never from a signal handler) once :meth:`Worker.request_stop` was called.
+
+    ``requeued`` is the number of the trial that was failed and re-queued, or None when the worker stopped
+    between trials."""
+
+    def __init__(self, requeued: int | None = None):
+        super().__init__(requeued)
+        self.requeued = requeued
 
 
 def _now() -> str:
@@ -72,7 +84,7 @@ def make_sampler(definition, seed: int):
 def make_pruner(definition):
     import optuna
 
-    if definition.objective != "accuracy":
+    if not definition.prunable:
         return optuna.pruners.NopPruner()
     if definition.pruner == "hyperband":
         return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=definition.epochs, reduction_factor=3)
@@ -97,6 +109,22 @@ class Worker:
         self.identity = ProcessIdentity.current()
         self.index: int | None = None
         self.seed: int | None = None
+        self._stop = threading.Event()
+
+    # -- stopping --------------------------------------------------------------------------------------------
+    def request_stop(self) -> None:
+        """Ask the worker to stop at its next safe point (safe to call from a signal handler: it only sets a
+        flag). The running trial stops after its current epoch and is failed and re-queued; between trials the
+        worker stops before claiming the next one. :meth:`run` then raises :class:`StopRequested`."""
+        self._stop.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def _check_stop(self) -> None:
+        if self._stop.is_set():
+            raise StopRequested()
 
     # -- registration --------------------------------------------------------------------------------------
     def register(self) -> tuple[int, int]:
@@ -191,8 +219,15 @@ class Worker:
                     trial.set_user_attr(key, None)
             return trial, counts
 
+    def _on_epoch(self, number: int, epoch: int, record: dict) -> None:
+        self._check_stop()  # a safe point: between two epochs, outside any storage call
+        self.on_event("epoch", {"number": number, "epoch": epoch, **record})
+
     def run(self, objective: ProxyObjective | None = None) -> WorkerReport:
-        """Register (if not yet) and run trials; KeyboardInterrupt re-queues the running trial and propagates."""
+        """Register (if not yet) and run trials; KeyboardInterrupt re-queues the running trial and propagates.
+
+        After :meth:`request_stop` the worker raises :class:`StopRequested` (a KeyboardInterrupt) at its next
+        safe point: before claiming a trial, or after an epoch of the running one (which is re-queued)."""
         from optuna.storages._heartbeat import get_heartbeat_thread
         from optuna.trial import TrialState
 
@@ -203,12 +238,15 @@ class Worker:
         objective = objective or ProxyObjective(
             self.handle.definition, device=opts.device, data_root=opts.data_root, train_fn=self.train_fn,
             generation_time_limit=opts.generation_time_limit,
-            on_epoch=lambda n, e, r: self.on_event("epoch", {"number": n, "epoch": e, **r}),
+            on_epoch=self._on_epoch,
         )
         report = WorkerReport(self.index, self.seed)
         t0 = time.monotonic()
         try:
             while True:
+                if self._stop.is_set():
+                    report.stopped_by = "interrupted"
+                    raise StopRequested()
                 if opts.timeout is not None and time.monotonic() - t0 >= opts.timeout:
                     report.stopped_by = "timeout"
                     break
@@ -218,7 +256,7 @@ class Worker:
                     break
                 if trial == "wait":  # the last trials run elsewhere: wait for them (or for their worker to die)
                     self.on_event("wait", {"counts": counts})
-                    time.sleep(opts.poll_interval)
+                    self._stop.wait(opts.poll_interval)
                     continue
                 self.on_event("start", {"number": trial.number, "counts": counts})
                 state, values, reason = TrialState.COMPLETE, None, None
@@ -233,7 +271,7 @@ class Worker:
                     report.trials.append({"number": trial.number, "state": "FAIL", "values": None,
                                           "reason": "interrupted (re-queued)"})
                     report.stopped_by = "interrupted"
-                    raise
+                    raise StopRequested(trial.number) from None
                 except Exception as exc:  # noqa: BLE001 - any failure of one trial is recorded, the study goes on
                     import optuna
 
@@ -265,4 +303,4 @@ class Worker:
         return report
 
 
-__all__ = ["Worker", "WorkerOptions", "WorkerReport", "registered_workers", "requeued_numbers"]
+__all__ = ["StopRequested", "Worker", "WorkerOptions", "WorkerReport", "registered_workers", "requeued_numbers"]

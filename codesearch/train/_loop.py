@@ -42,6 +42,8 @@ from ._evaluate import (
     specialization,
     test_pass,
 )
+from ._run_lock import run_folder_lock
+from ._summary import scheme_metrics
 
 METRICS_SCHEMA = "codesearch.train-metrics/v1"
 CHECKPOINT_FORMAT = "codesearch.train-checkpoint/v1"
@@ -99,17 +101,33 @@ def read_metrics(run_dir) -> dict:
     """The metrics.json of a run folder (ValueError when absent or not JSON)."""
     path = Path(run_dir) / METRICS_NAME
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValueError(f"{path} does not exist; is {run_dir} a training run folder?") from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"Cannot read {path} ({exc}).") from None
+    except (RecursionError, ValueError):  # nested too deep, an integer of too many digits
+        raise ValueError(f"Cannot read {path} (JSON nested too deep or a number too long).") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} is not a metrics file (a JSON {type(data).__name__}, not an object).")  # noqa: TRY004 - callers catch ValueError
+    return data
 
 
 def run_exists(out_dir) -> bool:
     """Whether ``out_dir`` already holds a run (a checkpoint or metrics.json)."""
     p = Path(out_dir)
     return (p / CHECKPOINT_NAME).exists() or (p / METRICS_NAME).exists()
+
+
+def remove_stale_temps(out_dir) -> list[Path]:
+    """Remove the temporary files (``.checkpoint.pt.*.tmp``, ``.metrics.json.*.tmp``) that a run killed while
+    writing leaves in ``out_dir``; call only while holding the folder's lock. Returns the removed paths."""
+    removed = []
+    for name in (CHECKPOINT_NAME, METRICS_NAME):
+        for p in Path(out_dir).glob(f".{name}.*.tmp"):
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
 
 
 def clear_run(out_dir) -> None:
@@ -266,19 +284,13 @@ def run_training(
     check_inputs(config, scheme)
     device = resolve_device(config.device)
     out = Path(out_dir) if out_dir is not None else None
-    ckpt_path = out / CHECKPOINT_NAME if out is not None else None
-    state = None
-    if out is not None:
-        if run_exists(out) and not resume and not overwrite:
-            raise FileExistsError(f"{out} already holds a run; resume it or overwrite it")
-        if overwrite and not resume:
-            clear_run(out)
-        if resume and ckpt_path.exists():
-            state = load_training_checkpoint(ckpt_path)
-            _check_resume(state, config, scheme, ckpt_path)
+    if out is not None and run_exists(out) and not resume and not overwrite:
+        raise FileExistsError(f"{out} already holds a run; resume it or overwrite it")
 
     metrics = _empty_metrics(config, scheme, device)
     with _deterministic(device):
+        # Everything is checked (data, scheme fit, model, specialization block) before the run folder is
+        # touched: a bad setting with overwrite=True leaves the old run in place.
         bundle = load_dataset(config)
         if scheme is not None and scheme.num_classes != bundle.num_classes:
             raise TrainConfigError(
@@ -286,9 +298,38 @@ def run_training(
             )
         seed_everything(config.seed)
         model = model_to_device(build_model(config, scheme, bundle.num_classes, bundle.input_shape[0]), device)
+        specialization_block_index(config, model)
         metrics["dataset"] = {"name": bundle.name, "num_classes": bundle.num_classes, **bundle.info}
         metrics["model"] = _model_info(model)
-        return _train_and_evaluate(config, model, bundle, device, metrics, state, out, callback, progress, t_start)
+        if out is None:
+            return _train_and_evaluate(config, model, bundle, device, metrics, None, out, callback, progress, t_start)
+        with run_folder_lock(out):  # one writer per run folder (RunFolderBusy for a second one)
+            ckpt_path = out / CHECKPOINT_NAME
+            state = None
+            remove_stale_temps(out)  # left by a process killed mid-write; no other writer can hold them now
+            if run_exists(out) and not resume and not overwrite:  # again, now under the lock
+                raise FileExistsError(f"{out} already holds a run; resume it or overwrite it")
+            if resume and ckpt_path.exists():
+                state = load_training_checkpoint(ckpt_path)
+                _check_resume(state, config, scheme, ckpt_path)
+            if overwrite and not resume:
+                clear_run(out)
+            return _train_and_evaluate(config, model, bundle, device, metrics, state, out, callback, progress, t_start)
+
+
+def specialization_block_index(config: TrainConfig, model) -> int | None:
+    """The coded-block index of the removal test (None: the model has no coded block); TrainConfigError when
+    ``config.specialization_block`` is out of range."""
+    if not model.coded_blocks:
+        return None
+    block = config.specialization_block
+    if block is None:
+        block = default_specialization_block(model)
+    if not -len(model.coded_blocks) <= block < len(model.coded_blocks):
+        raise TrainConfigError(
+            f"specialization_block {block} is out of range: the model has {len(model.coded_blocks)} coded blocks."
+        )
+    return block % len(model.coded_blocks)
 
 
 def _check_resume(state: dict, config: TrainConfig, scheme, path: Path) -> None:
@@ -376,6 +417,7 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
         finish("interrupted", "interrupted during the evaluation; resume repeats it", t_train_end)
         raise
     metrics["eval_seconds"] = time.perf_counter() - t_eval
+    metrics["scheme_metrics"] = scheme_metrics(metrics, per_block=True)  # top1, early, gap, f1, fraction
     result = finish("ok", None, t_train_end)
     if progress:
         progress("done", {"top1": metrics["top1"], "seconds": metrics["seconds"]})
@@ -435,15 +477,8 @@ def _evaluate_all(config, model, bundle, device, amp, metrics, progress) -> None
     metrics["top1"] = res["top1"]
     metrics["early_decoding"] = res["early_decoding"]
     eval_progress("test pass", 1, 1)
-    if model.coded_blocks:
-        block = config.specialization_block
-        if block is None:
-            block = default_specialization_block(model)
-        if not -len(model.coded_blocks) <= block < len(model.coded_blocks):
-            raise TrainConfigError(
-                f"specialization_block {block} is out of range: the model has {len(model.coded_blocks)} coded blocks."
-            )
-        block %= len(model.coded_blocks)
+    block = specialization_block_index(config, model)
+    if block is not None:
         metrics["specialization"] = specialization(model, bundle.test, block, config.eval_batch_size, device, amp,
                                                    config.seed, eval_progress)
     if config.binary:

@@ -126,3 +126,27 @@ def test_binary_classifier_file_roundtrip(tmp_path):
         assert torch.equal(back(x), clf(x))
     with pytest.raises(FileExistsError):
         save_binary_classifier(path, clf)
+
+
+def test_huge_model_args_are_refused_before_anything_is_allocated(tmp_path):
+    """Issue 12 item 11: model_args are checked against the stored weights on the meta device first."""
+    import resource
+
+    ck = checkpoint_dict(_model("proxy-s"))
+    ck["model_args"]["in_chans"] = 1_000_000  # a stem conv of ~2.3 GB if it were built for real
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(CheckpointError):
+        load_model_from_checkpoint(ck)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 500_000  # KiB: far below gigabytes
+
+
+def test_pickle_checkpoints_never_suggest_weights_only_false(tmp_path):
+    p = tmp_path / "pickle.pt"
+    torch.save({"obj": _Opaque()}, p)
+    with pytest.raises(CheckpointError) as info:
+        load_checkpoint(p)
+    assert "weights_only" not in str(info.value) and "only weights are loaded" in str(info.value)
+
+
+class _Opaque:
+    pass

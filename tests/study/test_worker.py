@@ -264,3 +264,38 @@ def test_open_missing_study_is_a_clear_error(journal, tmp_path):
     create(journal)
     with pytest.raises(StudyError, match="No study 'other'"):
         open_study("other", journal)
+
+
+def test_request_stop_mid_trial_requeues_it_at_the_next_epoch(journal):
+    """Issue 12 item 6: a stop request only sets a flag; the worker acts on it after the current epoch."""
+    from codesearch.study import StopRequested
+
+    h, _ = create(journal)
+    holder = {}
+    epochs = []
+
+    def hook(e, rec):
+        epochs.append(e)
+        if len(epochs) == 2:  # "SIGTERM" lands during the second trial's first epoch
+            holder["w"].request_stop()
+
+    w = holder["w"] = Worker(h, WorkerOptions(n_trials=5), train_fn=fake_train(epochs_hook=hook))
+    with pytest.raises(StopRequested) as info:
+        w.run()
+    assert info.value.requeued == 1
+    trials = h.study.get_trials()
+    assert [t.state.name for t in trials] == ["COMPLETE", "FAIL", "WAITING"]
+    assert "interrupted" in trials[1].user_attrs[FAIL_ATTR]
+    assert registered_workers(h.study)[0]["stopped_by"] == "interrupted"
+
+
+def test_request_stop_between_trials_claims_nothing_more(journal):
+    from codesearch.study import StopRequested
+
+    h, _ = create(journal)
+    w = Worker(h, WorkerOptions(n_trials=5), train_fn=fake_train())
+    w.request_stop()
+    with pytest.raises(StopRequested) as info:
+        w.run()
+    assert info.value.requeued is None
+    assert count_trials(h.study.get_trials()).complete == 0

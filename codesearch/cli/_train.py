@@ -151,7 +151,14 @@ class TrainCommand(_BaseCommand):
 
     def run(self, args: argparse.Namespace) -> int:
         from ..io import SchemeFileError, read_scheme
-        from ..train import CHECKPOINT_NAME, RunFolderBusy, TrainConfig, TrainConfigError, run_exists, run_training
+        from ..train import (
+            CHECKPOINT_NAME,
+            RunFolderBusy,
+            TrainConfig,
+            TrainConfigError,
+            run_exists,
+            run_training,
+        )
 
         if args.resume and args.force:
             raise UsageError("--resume continues a run and --force starts it again; pass one of them")

@@ -35,13 +35,6 @@ from ._data import (
     load_dataset,
     train_batch_count,
 )
-from ._evaluate import (
-    accuracy,
-    binary_classifiers,
-    default_specialization_block,
-    specialization,
-    test_pass,
-)
 from ._distributed import (
     check_batch,
     global_batch_count,
@@ -49,6 +42,13 @@ from ._distributed import (
     rank_device,
     step_seed_parts,
     wrap_model,
+)
+from ._evaluate import (
+    accuracy,
+    binary_classifiers,
+    default_specialization_block,
+    specialization,
+    test_pass,
 )
 from ._run_lock import run_folder_lock
 from ._summary import scheme_metrics

@@ -15,7 +15,13 @@ import torch.nn.functional as F
 
 from codesearch.cli import main
 from codesearch.train import TrainConfig, load_dataset, read_metrics
-from codesearch.train._loop import build_model, derived_seed, load_training_checkpoint, lr_factor, seed_everything
+from codesearch.train._loop import (
+    build_model,
+    derived_seed,
+    load_training_checkpoint,
+    lr_factor,
+    seed_everything,
+)
 
 B = 64
 

@@ -10,6 +10,7 @@ import csv
 import errno
 import io as _io
 import json
+import keyword
 import os
 import tempfile
 from pathlib import Path
@@ -204,12 +205,60 @@ def write_scheme(scheme: Scheme, path, *, force: bool = False) -> Path:
 
 
 # -- exports ---------------------------------------------------------------------------------------
-def export_paper(scheme: Scheme) -> str:
-    """The Python dict of bit strings keyed ``"w/N"`` that the original Coded ResNeXt code uses."""
-    lines = ["coding_schemes = {"]
-    for c in scheme.codes:
-        lines.append(f"    {c.id!r}: [")
-        lines.extend(f"        {w!r}," for w in c.code.codewords)
+PAPER_DICT_NAMES = {"cifar10": "SUBNNS_CODING_CIFAR10", "cifar100": "SUBNNS_CODING_CIFAR100",
+                    "imagenet": "SUBNNS_CODING_IMAGENET"}
+PAPER_NAMES_BY_CLASSES = {10: "SUBNNS_CODING_CIFAR10", 100: "SUBNNS_CODING_CIFAR100", 1000: "SUBNNS_CODING_IMAGENET"}
+
+
+def paper_dict_name(scheme: Scheme, name: str | None = None) -> str:
+    """Name of the dict in the paper-format module: ``name`` when given, else ``SUBNNS_CODING_<DATASET>`` from
+    the scheme's preset (cifar10, cifar100, imagenet) or its number of classes (10, 100, 1000).
+
+    ValueError when ``name`` is not a Python identifier or no name follows from the scheme."""
+    if name is not None:
+        if not (isinstance(name, str) and name.isidentifier()) or keyword.iskeyword(name):
+            raise ValueError(f"--name must be a Python identifier, not {name!r}")
+        return name
+    if scheme.preset in PAPER_DICT_NAMES:
+        return PAPER_DICT_NAMES[scheme.preset]
+    if scheme.num_classes in PAPER_NAMES_BY_CLASSES:
+        return PAPER_NAMES_BY_CLASSES[scheme.num_classes]
+    raise ValueError(
+        f"the scheme has {scheme.num_classes} classes and preset {scheme.preset!r}, so no SUBNNS_CODING_* name "
+        "follows from it; pass --name NAME"
+    )
+
+
+def export_paper(scheme: Scheme, name: str | None = None) -> str:
+    """A Python module that the original Coded ResNeXt code imports as ``subNNs_codes.py``.
+
+    It defines one dict (:func:`paper_dict_name`) mapping every code id ``"w/N"`` to its K codewords as bit
+    strings (row k = class k), plus an all-ones entry ``"N/N"`` of K rows for every uncoded id of the plan."""
+    from .codes import scheme_plan
+
+    dict_name = paper_dict_name(scheme, name)
+    try:
+        plan = scheme_plan(scheme)
+    except ValueError:
+        plan = ()
+    # keys in the order the plan first uses them, then any code the plan does not use
+    order = list(dict.fromkeys([*plan, *scheme.ids]))
+    entries = []
+    for code_id in order:
+        a, n = (int(v) for v in code_id.split("/"))
+        words = ["1" * n] * scheme.num_classes if a == n else list(scheme.code(code_id).codewords)
+        entries.append((code_id, words))
+    lines = [
+        '"""Coding schemes of Coded ResNeXt, exported by codesearch (save as subNNs_codes.py).',
+        "",
+        f"{dict_name}[\"w/N\"][k] is the codeword of class k: character n is '1' when subNN n works for it.",
+        '"""',
+        "",
+        f"{dict_name} = {{",
+    ]
+    for code_id, words in entries:
+        lines.append(f"    {code_id!r}: [")
+        lines.extend(f"        {w!r}," for w in words)
         lines.append("    ],")
     lines.append("}")
     return "\n".join(lines) + "\n"

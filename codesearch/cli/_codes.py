@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -396,13 +397,24 @@ class ExportCommand(_BaseCommand):
         p.add_argument("--format", "-f", required=True, choices=["paper", "csv", "json"])
         p.add_argument("--out", "-o", help="write here instead of stdout")
         p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+        p.add_argument("--name", help="paper format: name of the dict (default SUBNNS_CODING_CIFAR10/_CIFAR100/"
+                                      "_IMAGENET from the preset or K = 10/100/1000)")
 
     def run(self, args):
-        from ..io import EXPORTS
+        from ..io import EXPORTS, export_paper
 
         scheme = _read(args.file)
+        if args.name is not None and args.format != "paper":
+            raise UsageError("--name only applies to --format paper")
         _check_out(args.out, args.force)
-        _write_or_print(EXPORTS[args.format](scheme), args.out, args.force)
+        if args.format == "paper":
+            try:
+                text = export_paper(scheme, args.name)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        else:
+            text = EXPORTS[args.format](scheme)
+        _write_or_print(text, args.out, args.force)
         return 0
 
 
@@ -445,4 +457,38 @@ class BoundsCommand(_BaseCommand):
         return 0
 
 
-COMMANDS: list[_BaseCommand] = [GenerateCommand(), ScoreCommand(), ShowCommand(), ExportCommand(), BoundsCommand()]
+class ValidateCommand(_BaseCommand):
+    name = "validate"
+    help = "Check scheme files against the scheme JSON v1 schema and the matrix rules (exit 1 naming file and field)."
+
+    def add_arguments(self, p):
+        p.add_argument("files", nargs="+", metavar="FILE", help="scheme JSON files")
+        p.add_argument("--json", action="store_true", help="one JSON report on stdout")
+
+    def run(self, args):
+        from ..validate import Problem, validate_scheme_data
+
+        reports = []
+        for name in args.files:
+            try:
+                data = json.loads(Path(name).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                problems = [Problem("", f"cannot read the file ({getattr(exc, 'strerror', None) or exc})")]
+            except (ValueError, RecursionError) as exc:
+                problems = [Problem("", f"not valid JSON ({type(exc).__name__})")]
+            else:
+                problems = validate_scheme_data(data)
+            reports.append({"file": name, "valid": not problems,
+                            "problems": [{"field": q.field, "message": q.message} for q in problems]})
+            for q in problems:
+                where = f"field '{q.field}': " if q.field else ""
+                err_console.print(f"{name}: {where}{q.message}", markup=False, soft_wrap=True)
+            if not problems:
+                err_console.print(f"{name}: valid scheme JSON v1", markup=False, soft_wrap=True)
+        if args.json:
+            print_json({"files": reports})
+        return 0 if all(r["valid"] for r in reports) else 1
+
+
+COMMANDS: list[_BaseCommand] = [GenerateCommand(), ScoreCommand(), ShowCommand(), ExportCommand(), BoundsCommand(),
+                                ValidateCommand()]

@@ -137,6 +137,8 @@ class TrainCommand(_BaseCommand):
         p.add_argument("--subset", type=positive_int, help="use at most this many train and test images")
         p.add_argument("--randaugment", type=nonneg_int, nargs=2, metavar=("N", "M"), help="RandAugment n and m (CIFAR)")
         p.add_argument("--num-workers", type=nonneg_int, default=0, help="DataLoader workers (default 0)")
+        p.add_argument("--sync-bn", action="store_true",
+                       help="under torchrun: SyncBatchNorm over the global batch (CUDA only)")
         p.add_argument("--no-binary", action="store_true", help="skip the per-class binary classifiers")
         p.add_argument("--binary-train-limit", type=positive_int,
                        help="training images used to choose the binary thresholds (default all)")
@@ -179,9 +181,20 @@ class TrainCommand(_BaseCommand):
                 samples_per_class=args.samples_per_class, subset=args.subset,
                 randaugment=tuple(args.randaugment) if args.randaugment else None, binary=not args.no_binary,
                 binary_train_limit=args.binary_train_limit, specialization_block=args.specialization_block,
+                sync_bn=args.sync_bn,
             )
         except TrainConfigError as exc:
             raise UsageError(str(exc)) from None
+        ctx = None
+        from ..train import init_distributed, launched_by_torchrun
+
+        if launched_by_torchrun():  # one job over torchrun's processes; only rank 0 writes and reports
+            try:
+                ctx = init_distributed(config.device)
+            except (RuntimeError, ValueError, KeyError) as exc:
+                raise CommandError(f"cannot join the torchrun process group: {exc}") from None
+        elif args.sync_bn:
+            raise UsageError("--sync-bn needs a torchrun job of several processes")
         if args.out == "":
             raise UsageError("--out is empty; give a run folder")
         out = Path(args.out or f"runs/{args.dataset}-{preset}{'-control' if args.control else ''}-seed{args.seed}")
@@ -192,16 +205,18 @@ class TrainCommand(_BaseCommand):
         if args.resume and not run_exists(out):
             raise UsageError(f"{out} holds no run to resume")
 
-        progress = _EpochProgress()
+        main_rank = ctx is None or ctx.is_main
+        progress = _EpochProgress() if main_rank else None
         try:
             metrics = run_training(config, scheme, out_dir=out, resume=args.resume, overwrite=args.force,
-                                   progress=progress)
+                                   progress=progress, distributed=ctx)
         except (TrainConfigError, FileExistsError) as exc:
             raise UsageError(str(exc)) from None
         except RunFolderBusy as exc:
             raise CommandError(str(exc)) from None
         except KeyboardInterrupt:
-            progress.stop()
+            if progress is not None:
+                progress.stop()
             if (out / CHECKPOINT_NAME).exists():
                 err_console.print(f"interrupted; the last finished epoch is saved in {out} (continue with --resume)",
                                   markup=False)
@@ -211,7 +226,16 @@ class TrainCommand(_BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
         finally:
-            progress.stop()
+            if progress is not None:
+                progress.stop()
+            if ctx is not None:
+                import torch.distributed as dist
+
+                dist.destroy_process_group()
+        if not main_rank:
+            if metrics["status"] != "ok":
+                raise CommandError(f"training failed: {metrics['reason']}")
+            return 0
         if args.json:
             print_json(metrics)
         if metrics["status"] != "ok":

@@ -13,6 +13,7 @@ from ._bounds import (
 )
 from ._code import ConstantWeightCode
 from ._limits import MAX_CLASSES, MAX_SUBNNS
+from ._masks import block_masks, code_mask, scheme_plan
 from ._metrics import code_metrics, column_relations, distance_spectrum, pairs_at_min_distance, sort_key
 from ._presets import PRESETS, Preset, StageSpec, get_preset
 from ._robustness import flip_decoding_accuracy, noise_decoding_accuracy, robustness_report
@@ -27,7 +28,9 @@ __all__ = [
     "Scheme",
     "SchemeCode",
     "StageSpec",
+    "block_masks",
     "bounds_table",
+    "code_mask",
     "code_metrics",
     "column_relations",
     "delsarte_lp_bound",
@@ -42,5 +45,6 @@ __all__ = [
     "pairs_at_min_distance",
     "parse_code_id",
     "robustness_report",
+    "scheme_plan",
     "sort_key",
 ]

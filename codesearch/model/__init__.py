@@ -38,6 +38,7 @@ from ._config import (
     resolve_plan,
 )
 from ._device import autocast_context, batch_to_device, model_to_device, select_device, uses_channels_last
+from ._hub import as_scheme, block_mask_tensors, coded_resnext
 from ._registry import create_model, is_model, list_models, register_model
 from ._resnext import CodedBlockInfo, CodedResNeXt, ModelOutput, Removal, build_coded_resnext, coding_loss
 
@@ -53,11 +54,14 @@ __all__ = [
     "ModelOutput",
     "Removal",
     "ResNeXtBlock",
+    "as_scheme",
     "autocast_context",
     "batch_to_device",
     "binary_classifier_spec",
+    "block_mask_tensors",
     "build_coded_resnext",
     "checkpoint_dict",
+    "coded_resnext",
     "coding_loss",
     "count_parameters",
     "create_model",
@@ -77,3 +81,8 @@ __all__ = [
     "select_device",
     "uses_channels_last",
 ]
+
+import sys as _sys
+
+if "timm" in _sys.modules:  # timm users get the models registered without a second import
+    from . import timm_models  # noqa: F401

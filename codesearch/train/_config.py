@@ -41,6 +41,7 @@ class TrainConfig:
     device: str = "cpu"  # "cpu", "cuda", "cuda:1", "mps" or "auto" (the model package's select_device)
     amp: bool = False  # mixed precision on CUDA (the model package's autocast_context); ignored on CPU
     num_workers: int = 0  # DataLoader worker processes for cifar/imagefolder (0: load in the main process)
+    sync_bn: bool = False  # under torchrun: SyncBatchNorm over the global batch (CUDA only in PyTorch)
     # -- data ------------------------------------------------------------------------------------------
     samples_per_class: int = 60  # digit-pairs: training images per class (test: max(10, this // 3) per class)
     subset: int | None = None  # keep at most this many training and test samples (tiny test runs)

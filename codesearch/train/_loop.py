@@ -35,6 +35,14 @@ from ._data import (
     load_dataset,
     train_batch_count,
 )
+from ._distributed import (
+    check_batch,
+    global_batch_count,
+    iter_rank_batches,
+    rank_device,
+    step_seed_parts,
+    wrap_model,
+)
 from ._evaluate import (
     accuracy,
     binary_classifiers,
@@ -269,6 +277,7 @@ def run_training(
     resume: bool = False,
     overwrite: bool = False,
     progress: ProgressFn | None = None,
+    distributed=None,
 ) -> dict:
     """Train ``config.preset`` with ``scheme`` on ``config.dataset``, evaluate it, return the metrics dict.
 
@@ -279,12 +288,22 @@ def run_training(
     ``train_loss``, ``ce_loss``, ``coding_loss``, ``train_top1``, ``lr``); whatever it raises propagates
     after the checkpoint and metrics.json are written. A non-finite loss returns ``status "failed"``.
     Bad inputs raise TrainConfigError (a ValueError) with one sentence.
+
+    ``distributed``: the :class:`~codesearch.train.DistributedContext` of a torchrun job
+    (:func:`~codesearch.train.init_distributed`); every rank calls this with the same arguments, and only
+    rank 0 writes ``out_dir`` and runs the final evaluations (see ``codesearch.train._distributed``).
     """
     t_start = time.perf_counter()
+    ctx = distributed
     check_inputs(config, scheme)
-    device = resolve_device(config.device)
+    if ctx is not None:
+        check_batch(config.batch_size, ctx)
+    device = resolve_device(rank_device(config.device, ctx) if ctx is not None else config.device)
     out = Path(out_dir) if out_dir is not None else None
-    if out is not None and run_exists(out) and not resume and not overwrite:
+    writer = ctx is None or ctx.is_main
+    if writer and out is not None and run_exists(out) and not resume and not overwrite:
+        if ctx is not None:
+            ctx.agree(False)
         raise FileExistsError(f"{out} already holds a run; resume it or overwrite it")
 
     metrics = _empty_metrics(config, scheme, device)
@@ -301,20 +320,37 @@ def run_training(
         specialization_block_index(config, model)
         metrics["dataset"] = {"name": bundle.name, "num_classes": bundle.num_classes, **bundle.info}
         metrics["model"] = _model_info(model)
-        if out is None:
-            return _train_and_evaluate(config, model, bundle, device, metrics, None, out, callback, progress, t_start)
-        with run_folder_lock(out):  # one writer per run folder (RunFolderBusy for a second one)
-            ckpt_path = out / CHECKPOINT_NAME
+        metrics["world_size"] = ctx.world_size if ctx is not None else 1
+        if out is None or not writer:
             state = None
-            remove_stale_temps(out)  # left by a process killed mid-write; no other writer can hold them now
-            if run_exists(out) and not resume and not overwrite:  # again, now under the lock
-                raise FileExistsError(f"{out} already holds a run; resume it or overwrite it")
-            if resume and ckpt_path.exists():
-                state = load_training_checkpoint(ckpt_path)
-                _check_resume(state, config, scheme, ckpt_path)
-            if overwrite and not resume:
-                clear_run(out)
-            return _train_and_evaluate(config, model, bundle, device, metrics, state, out, callback, progress, t_start)
+            if ctx is not None:  # follow rank 0: it checks the folder, then every rank starts
+                if not ctx.agree(True):
+                    raise TrainConfigError(f"rank 0 could not start the run in {out} (see its error).")
+                ckpt = out / CHECKPOINT_NAME if out is not None else None
+                if resume and ckpt is not None and ckpt.exists():
+                    state = load_training_checkpoint(ckpt)
+            return _train_and_evaluate(config, model, bundle, device, metrics, state, None, callback, progress,
+                                       t_start, ctx)
+        with run_folder_lock(out):  # one writer per run folder (RunFolderBusy for a second one)
+            try:
+                ckpt_path = out / CHECKPOINT_NAME
+                state = None
+                remove_stale_temps(out)  # left by a process killed mid-write; no other writer can hold them now
+                if run_exists(out) and not resume and not overwrite:  # again, now under the lock
+                    raise FileExistsError(f"{out} already holds a run; resume it or overwrite it")
+                if resume and ckpt_path.exists():
+                    state = load_training_checkpoint(ckpt_path)
+                    _check_resume(state, config, scheme, ckpt_path)
+                if overwrite and not resume:
+                    clear_run(out)
+            except BaseException:
+                if ctx is not None:
+                    ctx.agree(False)
+                raise
+            if ctx is not None:
+                ctx.agree(True)
+            return _train_and_evaluate(config, model, bundle, device, metrics, state, out, callback, progress,
+                                       t_start, ctx)
 
 
 def specialization_block_index(config: TrainConfig, model) -> int | None:
@@ -346,11 +382,17 @@ def _check_resume(state: dict, config: TrainConfig, scheme, path: Path) -> None:
         raise TrainConfigError(f"{path} was trained with another scheme; use --force to start again.")
 
 
-def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, state, out, callback, progress, t_start):
+def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, state, out, callback, progress, t_start,
+                        ctx=None):
     amp = _amp_factory(device, config.amp)
     optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum,
                                 nesterov=config.nesterov and config.momentum > 0, weight_decay=config.weight_decay)
-    steps_per_epoch = train_batch_count(len(bundle.train), config.batch_size)
+    if ctx is None:
+        steps_per_epoch = train_batch_count(len(bundle.train), config.batch_size)
+        train_model = model
+    else:  # the same parameters behind DistributedDataParallel; `model` stays the plain module
+        steps_per_epoch = global_batch_count(len(bundle.train), config.batch_size, ctx)
+        train_model = wrap_model(model, ctx, device, config.sync_bn)
     if steps_per_epoch == 0:
         raise TrainConfigError(f"The training set has {len(bundle.train)} sample(s); at least 2 are needed.")
     total_steps = steps_per_epoch * config.epochs
@@ -383,8 +425,8 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
     epoch = start_epoch
     try:
         for epoch in range(start_epoch, config.epochs):
-            record = _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch, steps_per_epoch,
-                                  progress)
+            record = _train_epoch(config, train_model, bundle, device, amp, optimizer, scheduler, epoch,
+                                  steps_per_epoch, progress, ctx)
             if "failure" in record:
                 return finish("failed", record["failure"], time.perf_counter())
             record["test_top1"] = accuracy(model, bundle.test, config.eval_batch_size, device, amp)
@@ -411,6 +453,8 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
 
     t_train_end = time.perf_counter()
     t_eval = time.perf_counter()
+    if ctx is not None and not ctx.is_main:  # rank 0 evaluates and writes; the others are done
+        return finish("ok", None, t_train_end)
     try:
         _evaluate_all(config, model, bundle, device, amp, metrics, progress)
     except KeyboardInterrupt:
@@ -429,14 +473,18 @@ def mu_factor(step: int, warmup_steps: int) -> float:
     return min(1.0, (step + 1) / warmup_steps) if warmup_steps else 1.0
 
 
-def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch, steps, progress) -> dict:
-    seed_everything(derived_seed(config.seed, epoch, 1))
+def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch, steps, progress, ctx=None) -> dict:
+    seed_everything(derived_seed(*step_seed_parts(config.seed, epoch, ctx)))
     gen = torch.Generator().manual_seed(derived_seed(config.seed, epoch, 2))
     model.train()
     sums = {"loss": 0.0, "ce": 0.0, "coding": 0.0, "correct": 0, "n": 0}
     lr = optimizer.param_groups[0]["lr"]
-    for b, (x, y) in enumerate(iter_batches(bundle.train, config.batch_size, shuffle=True, generator=gen,
-                                            num_workers=config.num_workers, train=True)):
+    if ctx is None:
+        batches = iter_batches(bundle.train, config.batch_size, shuffle=True, generator=gen,
+                               num_workers=config.num_workers, train=True)
+    else:
+        batches = iter_rank_batches(bundle.train, config.batch_size, gen, ctx, config.num_workers)
+    for b, (x, y) in enumerate(batches):
         x, y = batch_to_device(x, device), y.to(device, non_blocking=True)
         with amp():
             out = model(x, y)
@@ -445,6 +493,8 @@ def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch
             mu = config.mu * mu_factor(epoch * steps + b, steps * config.mu_warmup_epochs)
             loss = ce + mu * coding
         lv = float(loss.detach())
+        if ctx is not None and not ctx.agree(math.isfinite(lv)):  # every rank stops at the same step
+            lv = math.nan
         if not math.isfinite(lv):
             what = "nan" if math.isnan(lv) else "inf"
             return {"failure": f"non-finite loss ({what}) at epoch {epoch + 1}, batch {b + 1} "
@@ -462,6 +512,9 @@ def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch
         sums["n"] += n
         if progress:
             progress("batch", {"epoch": epoch + 1, "batch": b + 1, "batches": steps, "loss": lv})
+    if ctx is not None:  # the epoch's figures over the whole global batch
+        keys = ("loss", "ce", "coding", "correct", "n")
+        sums.update(zip(keys, ctx.sum([float(sums[k]) for k in keys])))
     n = max(sums["n"], 1)
     return {"epoch": epoch + 1, "train_loss": sums["loss"] / n, "ce_loss": sums["ce"] / n,
             "coding_loss": sums["coding"] / n, "train_top1": sums["correct"] / n, "lr": lr}

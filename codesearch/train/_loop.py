@@ -218,9 +218,12 @@ def build_model(config: TrainConfig, scheme, num_classes: int, in_channels: int)
 
 
 def check_inputs(config: TrainConfig, scheme) -> None:
-    """Cheap checks before any data is read: dataset name and the scheme's number of classes."""
+    """Cheap checks before any data is read: preset and dataset names and the scheme's number of classes."""
+    from ..codes import PRESETS
     from ._data import DATASETS, DatasetError
 
+    if config.preset not in PRESETS:
+        raise TrainConfigError(f"Unknown preset {config.preset!r}; choose one of: {', '.join(PRESETS)}.")
     if config.dataset not in DATASETS:
         raise DatasetError(f"Unknown dataset {config.dataset!r}; choose one of: {', '.join(DATASETS)}.")
     k = dataset_num_classes(config.dataset)
@@ -228,6 +231,14 @@ def check_inputs(config: TrainConfig, scheme) -> None:
         raise TrainConfigError(
             f"The scheme has {scheme.num_classes} classes but dataset {config.dataset} has {k}."
         )
+    if scheme is not None:
+        from ..model import resolve_plan
+
+        try:
+            resolve_plan(config.preset, scheme, plain=config.control)
+        except (ValueError, KeyError) as exc:
+            msg = exc.args[0] if exc.args else str(exc)
+            raise TrainConfigError(f"The scheme does not fit preset {config.preset!r}: {msg}") from None
 
 
 # -- the run --------------------------------------------------------------------------------------------

@@ -137,6 +137,9 @@ class TrainCommand(_BaseCommand):
         p.add_argument("--subset", type=positive_int, help="use at most this many train and test images")
         p.add_argument("--randaugment", type=nonneg_int, nargs=2, metavar=("N", "M"), help="RandAugment n and m (CIFAR)")
         p.add_argument("--num-workers", type=nonneg_int, default=0, help="DataLoader workers (default 0)")
+        p.add_argument("--compile", nargs="?", const="default", choices=["default", "reduce-overhead", "max-autotune"],
+                       help="torch.compile the training step (mode; default 'default'; 'reduce-overhead' uses CUDA "
+                            "graphs). The first steps are slow while it compiles.")
         p.add_argument("--sync-bn", action="store_true",
                        help="under torchrun: SyncBatchNorm over the global batch (CUDA only)")
         p.add_argument("--no-binary", action="store_true", help="skip the per-class binary classifiers")
@@ -181,7 +184,7 @@ class TrainCommand(_BaseCommand):
                 samples_per_class=args.samples_per_class, subset=args.subset,
                 randaugment=tuple(args.randaugment) if args.randaugment else None, binary=not args.no_binary,
                 binary_train_limit=args.binary_train_limit, specialization_block=args.specialization_block,
-                sync_bn=args.sync_bn,
+                sync_bn=args.sync_bn, compile=args.compile,
             )
         except TrainConfigError as exc:
             raise UsageError(str(exc)) from None

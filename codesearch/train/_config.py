@@ -6,6 +6,9 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+#: torch.compile modes that ``TrainConfig.compile`` / ``train --compile`` accept.
+COMPILE_MODES = ("default", "reduce-overhead", "max-autotune")
+
 
 class TrainConfigError(ValueError):
     """A training configuration or input that cannot be used; the message is one clear sentence."""
@@ -42,6 +45,9 @@ class TrainConfig:
     amp: bool = False  # mixed precision on CUDA (the model package's autocast_context); ignored on CPU
     num_workers: int = 0  # DataLoader worker processes for cifar/imagefolder (0: load in the main process)
     sync_bn: bool = False  # under torchrun: SyncBatchNorm over the global batch (CUDA only in PyTorch)
+    compile: str | None = None  # torch.compile the training forward: None (off), "default", "reduce-overhead"
+    #                            (CUDA graphs) or "max-autotune"; outputs equal the eager ones within tolerance
+    compile_backend: str = "inductor"  # torch.compile backend ("aot_eager": no code generation, for checks)
     # -- data ------------------------------------------------------------------------------------------
     samples_per_class: int = 60  # digit-pairs: training images per class (test: max(10, this // 3) per class)
     subset: int | None = None  # keep at most this many training and test samples (tiny test runs)
@@ -84,6 +90,8 @@ def validate_config(c: TrainConfig) -> None:
         raise TrainConfigError(f"lr must be positive, not {c.lr!r}.")
     if not 0 <= c.p_drop < 1:
         raise TrainConfigError(f"p_drop must lie in [0, 1), not {c.p_drop!r}.")
+    if c.compile is not None and c.compile not in COMPILE_MODES:
+        raise TrainConfigError(f"compile must be one of {', '.join(COMPILE_MODES)} or None, not {c.compile!r}.")
     if c.randaugment is not None and (len(c.randaugment) != 2 or min(c.randaugment) < 0):
         raise TrainConfigError(f"randaugment must be a pair (n, m) of whole numbers >= 0, not {c.randaugment!r}.")
 

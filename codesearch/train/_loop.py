@@ -400,10 +400,10 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
                                 nesterov=config.nesterov and config.momentum > 0, weight_decay=config.weight_decay)
     if ctx is None:
         steps_per_epoch = train_batch_count(len(bundle.train), config.batch_size)
-        train_model = model
+        train_model = compile_model(model, config)
     else:  # the same parameters behind DistributedDataParallel; `model` stays the plain module
         steps_per_epoch = global_batch_count(len(bundle.train), config.batch_size, ctx)
-        train_model = wrap_model(model, ctx, device, config.sync_bn)
+        train_model = compile_model(wrap_model(model, ctx, device, config.sync_bn), config)
     if steps_per_epoch == 0:
         raise TrainConfigError(f"The training set has {len(bundle.train)} sample(s); at least 2 are needed.")
     total_steps = steps_per_epoch * config.epochs
@@ -477,6 +477,18 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
     if progress:
         progress("done", {"top1": metrics["top1"], "seconds": metrics["seconds"]})
     return result
+
+
+def compile_model(model, config: TrainConfig):
+    """``torch.compile(model)`` with ``config.compile`` as the mode (parameters shared with ``model``), or
+    ``model`` itself when compiling is off. Only the training forward runs compiled; evaluations use the
+    plain module."""
+    if config.compile is None:
+        return model
+    kwargs = {"backend": config.compile_backend}
+    if config.compile_backend == "inductor":
+        kwargs["mode"] = config.compile
+    return torch.compile(model, **kwargs)
 
 
 def mu_factor(step: int, warmup_steps: int) -> float:

@@ -2,4 +2,8 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+try:
+    code = main()
+except KeyboardInterrupt:  # a signal that lands after main() has already reported one
+    code = 130
+sys.exit(code)

@@ -39,6 +39,8 @@ from ._random import balanced_spread, key_of, overlaps, random_balanced_code, sc
 
 #: ``start='auto'`` also tries the lexicode start when C(N, w) is at most this (its scan takes ~1 s)
 LEXICODE_START_MAX_WORDS = 200_000
+#: largest K anneal accepts: its state holds K x K overlaps (4 bytes each)
+from ._limits import LARGE_CLASSES as ANNEAL_MAX_CLASSES  # noqa: E402
 
 
 _FORBID = 1e9  # energy change of a move that would make two rows equal (overlap w)
@@ -369,6 +371,12 @@ class AnnealGenerator(Generator):
     """
 
     name = "anneal"
+
+    def size_limit(self, req: GenerateRequest) -> str | None:
+        if req.classes > ANNEAL_MAX_CLASSES:
+            return (f"anneal keeps a K x K overlap matrix and supports K <= {ANNEAL_MAX_CLASSES}, "
+                    f"not {req.classes}")
+        return None
 
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
         t0 = time.perf_counter()

@@ -273,8 +273,12 @@ def _lp_max_solve(n: int, delta: int, v: int) -> tuple[Fraction, float]:
     m = a_ub.shape[1]
     bounds = [(0.0, None)] * (m - 1) + [(0.0, float(cap))]
     res = _linprog(-np.ones(m), A_ub=a_ub, b_ub=np.ones(v), bounds=bounds)
-    if res.status != 0:  # pragma: no cover - feasible (A = 0) and bounded (the Delsarte rows sum to it)
-        raise RuntimeError(f"The Delsarte LP for n={n}, d={2 * delta}, w={v} failed: {res.message}")
+    if res.status != 0:
+        # Feasible (A = 0) and bounded in exact arithmetic, but for large n (>= 48 or so) HiGHS can call
+        # the float64 problem unbounded. Then the LP gives nothing here: fall back to the trivial (valid)
+        # bound C(n, v), so callers use the Johnson bound alone.
+        trivial = math.comb(n, v)
+        return Fraction(trivial), float(trivial - 1)
     mu = _duals(res, v)
     g = _weighted_columns(q, mu)
     # Weak duality for max 1.A: every uncapped column needs g_j >= 1; scale mu exactly to get it.
@@ -392,10 +396,15 @@ def _lp_min_pairs(K: int, n: int, w: int, delta: int) -> int | None:
     target = K - 1
     c = np.zeros(m)
     c[0] = 1.0
+    if delta <= 1:
+        # d = 2: A(n, 2, w) = C(n, w) >= K, no LP optimum to clamp to (and none is solved for the size).
+        rhs_cap = float(target)
+    else:
+        rhs_cap = _lp_max_solve(n, delta, v)[1]
     # Solve at min(K - 1, float optimum) so that a K equal to the LP optimum is not lost to round-off (and
     # once more slightly below if HiGHS still calls it infeasible); the certificate below is evaluated at
     # the true K - 1 whatever multipliers come back, so these choices only affect how tight it is.
-    rhs = min(float(target), _lp_max_solve(n, delta, v)[1])
+    rhs = min(float(target), rhs_cap)
     bounds = [(0.0, None)] * (m - 1) + [(0.0, float(cap))]
     for shrink in (1.0, 1.0 - 1e-7):
         res = _linprog(

@@ -458,7 +458,7 @@ class BoundsCommand(_BaseCommand):
             t.add_column(col, justify="right")
         for r in rows:
             lp = r["lp"]
-            t.add_row(str(r["d"]), str(r["johnson"]), f"{lp:.2f}" if lp is not None else "-", str(r["max_size"]),
+            t.add_row(str(r["d"]), str(r["johnson"]), (str(lp) if isinstance(lp, int) else f"{lp:.2f}") if lp is not None else "unsolved", str(r["max_size"]),
                       "yes" if r["feasible"] else "no",
                       "-" if r["lp_min_pairs"] is None else str(r["lp_min_pairs"]))
         out_console.print(t)

@@ -112,6 +112,15 @@ def validate_request(req: GenerateRequest) -> None:
 def generate(method: str, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
     """Validate ``req`` and run generator ``method`` on it."""
     validate_request(req)
+    n, w = req.subnns, req.active
+    if 2 * w > n:
+        # Complement symmetry: a weight-(N - w) code complemented keeps every distance, so (K, N, w) and
+        # (K, N, N - w) always come out with the same d and pairs at d.
+        sub = GenerateRequest(req.classes, n, n - w, req.seed, req.min_distance, req.time_limit, req.params)
+        res = generate(method, sub, progress)
+        params = {**res.params, "complement_of_weight": n - w}
+        return GenerateResult(ConstantWeightCode(1 - res.code.matrix), res.method, res.seed, params,
+                              res.seconds, res.notes)
     gen = get_generator(method)
     if not gen.applicable(req):
         why = gen.size_limit(req)

@@ -57,7 +57,7 @@ def grid(points: int, seed: int, kmax: int) -> list[tuple[int, int, int]]:
     rng = np.random.default_rng(seed)
     out = []
     while len(out) < points:
-        k = int(round(math.exp(rng.uniform(math.log(10), math.log(kmax)))))
+        k = round(math.exp(rng.uniform(math.log(10), math.log(kmax))))
         n = int(rng.integers(10, 29))
         ws = [w for w in range(2, n - 1) if math.comb(n, w) >= k]
         if not ws:

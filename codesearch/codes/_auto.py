@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import time
 
-from ._code import ConstantWeightCode
 from ._generator import (
     _REGISTRY,
     GenerateRequest,
@@ -31,7 +30,8 @@ from ._generator import (
 )
 from ._anneal import default_iters
 from ._limits import LARGE_CLASSES
-from ._random import balanced_spread, key_of, score_matrix
+from ._metrics import pairs_at_min_distance
+from ._random import balanced_spread, key_of
 
 #: the methods ``auto`` tries, in order (``repair`` only for K > LARGE_CLASSES, where it replaces ``random``)
 AUTO_ORDER = ("algebraic", "exact", "lexicode", "anneal", "repair", "random")
@@ -97,7 +97,8 @@ class AutoGenerator(Generator):
                 scores[name] = {"error": str(exc)}
                 notes.append(f"auto: {name} gave no code: {exc}")
                 continue
-            d, pairs, spread = score_matrix(res.code.matrix)
+            # the code object caches its (chunked) overlap histogram: scored once, reused by the metrics
+            d, pairs, spread = res.code.d, pairs_at_min_distance(res.code), res.code.column_spread
             scores[name] = {"d": d, "pairs": pairs, "spread": spread}  # no wall time: files stay byte-identical
             if name == "anneal" and "initial" in params and "initial" not in req.params.get(name, {}):
                 scores[name]["started_from"] = best.method
@@ -114,5 +115,5 @@ class AutoGenerator(Generator):
             raise GenerationError(f"auto: no method produced a code ({detail}).")
         winner_params = {key: val for key, val in best.params.items() if key != "initial"}
         params = {"winner": best.method, "winner_params": winner_params, "scores": scores}
-        return GenerateResult(ConstantWeightCode(best.code.matrix), self.name, req.seed, params,
+        return GenerateResult(best.code, self.name, req.seed, params,
                               time.perf_counter() - t0, tuple(notes))

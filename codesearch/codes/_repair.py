@@ -39,7 +39,7 @@ from ._large import conflict_pairs, pack_rows, row_overlaps
 from ._random import random_balanced_code
 
 #: expected conflicting pairs of the random start the target may have
-MAX_CONFLICTS = 20_000
+MAX_CONFLICTS = 5_000
 #: expected conflicts of a fresh random row with the K rows at the target
 MAX_ROW_RATE = 0.5
 #: move attempts per bad row before the target is relaxed
@@ -72,12 +72,12 @@ def _encode(row: np.ndarray) -> np.ndarray:
 def repair_matrix(m: np.ndarray, t: int, rng: np.random.Generator, *, moves_per_row: int = MOVES_PER_ROW,
                   deadline: float | None = None, progress: ProgressFn | None = None) -> dict:
     """Repair ``m`` (K x N, modified in place) towards overlaps <= t; returns stats (final ``t`` etc.)."""
-    k, n = m.shape
+    k = m.shape[0]
     packed = pack_rows(m)
     pairs = conflict_pairs(m, t)
     bad = np.zeros(k, dtype=bool)
     bad[pairs[:, 1]] = True
-    stats = {"target_overlap": int(t), "initial_conflicts": int(len(pairs)), "moves": 0, "relaxed": 0,
+    stats = {"target_overlap": int(t), "initial_conflicts": len(pairs), "moves": 0, "relaxed": 0,
              "time_cap_hit": False}
     cols = np.asfortranarray(m)  # column access for the partner search
     while bad.any():
@@ -155,7 +155,7 @@ def repair_matrix(m: np.ndarray, t: int, rng: np.random.Generator, *, moves_per_
 class RepairGenerator(Generator):
     """Random balanced code with its close pairs repaired by balanced swaps; made for K up to 100,000.
 
-    params: ``max_conflicts`` (20 000), ``max_row_rate`` (0.5), ``moves_per_row`` (60): see the module
+    params: ``max_conflicts`` (5 000), ``max_row_rate`` (0.5), ``moves_per_row`` (60): see the module
     docstring; ``target_overlap`` (int) fixes the threshold t instead of choosing it.
     """
 

@@ -61,6 +61,19 @@ def _metrics_equal(stored, fresh) -> bool:
     return json.loads(json.dumps(stored)) == json.loads(json.dumps(fresh))
 
 
+def _check_limits(source, field: str, words: list) -> None:
+    """Refuse codes beyond MAX_CLASSES words or MAX_SUBNNS bits before any metric is computed."""
+    from .codes import MAX_CLASSES, MAX_SUBNNS
+
+    if len(words) > MAX_CLASSES:
+        raise SchemeFileError(source, field + ".codewords",
+                              f"has {len(words)} codewords; the limit is MAX_CLASSES = {MAX_CLASSES}")
+    long = next((w for w in words if isinstance(w, str) and len(w) > MAX_SUBNNS), None)
+    if long is not None:
+        raise SchemeFileError(source, field + ".codewords",
+                              f"has words of {len(long)} subNNs; the limit is MAX_SUBNNS = {MAX_SUBNNS}")
+
+
 def scheme_from_dict(data, source="<scheme>") -> Scheme:
     """Validate a JSON v1 object and build the :class:`Scheme`; :class:`SchemeFileError` names the field."""
     if not isinstance(data, dict):
@@ -86,6 +99,7 @@ def scheme_from_dict(data, source="<scheme>") -> Scheme:
         words = cd.get("codewords")
         if not isinstance(words, list):
             raise SchemeFileError(source, f + ".codewords", "must be a list of bit strings")
+        _check_limits(source, f, words)
         try:
             code = ConstantWeightCode.from_strings(words)
         except (TypeError, ValueError) as exc:

@@ -73,9 +73,33 @@ def _read(path: str):
     from ..io import SchemeFileError, read_scheme
 
     try:
-        return read_scheme(path)
+        scheme = read_scheme(path)
     except SchemeFileError as exc:
         raise UsageError(str(exc)) from None
+    _check_scheme_limits(path, scheme)
+    return scheme
+
+
+def _check_scheme_limits(path: str, scheme) -> None:
+    """Refuse (exit 2) a scheme whose codes exceed the size limits, before any metric is computed."""
+    from ..codes import MAX_CLASSES, MAX_SUBNNS
+
+    for c in scheme.codes:
+        if c.code.n > MAX_SUBNNS:
+            raise UsageError(f"{path}: code {c.id} has N = {c.code.n} subNNs; the limit is MAX_SUBNNS = {MAX_SUBNNS}")
+        if c.code.size > MAX_CLASSES:
+            raise UsageError(f"{path}: code {c.id} has K = {c.code.size} classes; "
+                             f"the limit is MAX_CLASSES = {MAX_CLASSES}")
+
+
+def _check_sizes(classes: int | None, subnns: int | None) -> None:
+    """Exit 2 naming the limit when --classes or --subnns exceeds it (before any work is done)."""
+    from ..codes import MAX_CLASSES, MAX_SUBNNS
+
+    if subnns is not None and subnns > MAX_SUBNNS:
+        raise UsageError(f"--subnns must be at most MAX_SUBNNS = {MAX_SUBNNS}, not {subnns}")
+    if classes is not None and classes > MAX_CLASSES:
+        raise UsageError(f"--classes must be at most MAX_CLASSES = {MAX_CLASSES}, not {classes}")
 
 
 def _write_or_print(text: str, out: str | None, force: bool) -> None:
@@ -104,6 +128,7 @@ def _check_out(out: str | None, force: bool) -> None:
 def _run_generator(method, classes, n, w, seed, min_distance, time_limit, progress):
     from ..codes._generator import GenerateRequest, GenerationError, generate
 
+    _check_sizes(classes, n)
     req = GenerateRequest(classes, n, w, seed=seed, min_distance=min_distance, time_limit=time_limit)
     try:
         return generate(method, req, progress)
@@ -194,6 +219,7 @@ class GenerateCommand(_BaseCommand):
         if args.method not in generator_names():
             raise UsageError(f"unknown method {args.method!r}; choose one of: {', '.join(generator_names())}")
         _check_out(args.out, args.force)
+        _check_sizes(args.classes, args.subnns)
         notes: list[str] = []
         if args.preset is not None:
             if args.ratio or args.active or args.subnns:
@@ -208,6 +234,7 @@ class GenerateCommand(_BaseCommand):
                 with progress_display(f"{w}/{n}") as prog:
                     res = _run_generator(args.method, classes, n, w, args.seed, args.min_distance,
                                          args.time_limit, prog)
+                notes.extend(res.notes)
                 codes.append(SchemeCode(res.code, res.method, res.seed, res.params))
             scheme = Scheme(classes, tuple(codes), blocks=tuple(preset.blocks), preset=preset.name)
         else:
@@ -235,12 +262,14 @@ class GenerateCommand(_BaseCommand):
                 with progress_display(f"{w}/{n}") as prog:
                     res = _run_generator(args.method, args.classes, n, w, args.seed, args.min_distance,
                                          args.time_limit, prog)
+                notes.extend(res.notes)
             else:
                 r = parse_ratio(args.ratio)
                 md = args.min_distance if args.min_distance is not None else 4
                 with progress_display(f"ratio {r}") as prog:
                     res, reasons = choose_subnns(args.classes, r, md, args.method, args.seed, args.time_limit, prog)
                 notes.extend(reasons)
+                notes.extend(res.notes)
                 notes.append(f"chose N={res.code.n}, w={res.code.w}: the smallest multiple of {r.denominator} "
                              f"with C(N,w) >= {args.classes} and a code at d >= {md}")
             scheme = Scheme(args.classes, (SchemeCode(res.code, res.method, res.seed, res.params),))
@@ -436,6 +465,7 @@ class BoundsCommand(_BaseCommand):
         from ..codes._generator import GenerateRequest, validate_request
 
         k, n, w = args.classes, args.subnns, args.active
+        _check_sizes(k, n)
         try:
             validate_request(GenerateRequest(k, n, w))
         except ValueError as exc:
@@ -450,7 +480,7 @@ class BoundsCommand(_BaseCommand):
             t.add_column(col, justify="right")
         for r in rows:
             lp = r["lp"]
-            t.add_row(str(r["d"]), str(r["johnson"]), f"{lp:.2f}" if lp is not None else "-", str(r["max_size"]),
+            t.add_row(str(r["d"]), str(r["johnson"]), (str(lp) if isinstance(lp, int) else f"{lp:.2f}") if lp is not None else "unsolved", str(r["max_size"]),
                       "yes" if r["feasible"] else "no",
                       "-" if r["lp_min_pairs"] is None else str(r["lp_min_pairs"]))
         out_console.print(t)

@@ -579,9 +579,16 @@ class AlgebraicGenerator(Generator):
 
     name = "algebraic"
 
+    def size_limit(self, req: GenerateRequest) -> str | None:
+        if req.subnns > 64:
+            return f"algebraic supports N <= 64, not {req.subnns}"
+        if req.classes > MAX_POOL_FOR_CUT:
+            return f"algebraic cuts pools of at most {MAX_POOL_FOR_CUT} words, so K <= {MAX_POOL_FOR_CUT}, not {req.classes}"
+        return None
+
     def applicable(self, req: GenerateRequest) -> bool:
         n, w = req.subnns, req.active
-        if n > 64 or not 0 < w < n:
+        if self.size_limit(req) is not None or not 0 < w < n:
             return False
         if orbit_enumeration_size(n, w) <= MAX_ORBIT_ENUMERATION:
             return True

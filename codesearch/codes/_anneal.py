@@ -35,10 +35,13 @@ import numpy as np
 
 from ._code import ConstantWeightCode
 from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
+from ._limits import LARGE_CLASSES
 from ._random import balanced_spread, key_of, overlaps, random_balanced_code, score_matrix
 
 #: ``start='auto'`` also tries the lexicode start when C(N, w) is at most this (its scan takes ~1 s)
 LEXICODE_START_MAX_WORDS = 200_000
+#: largest K anneal accepts: its state holds K x K overlaps (4 bytes each)
+ANNEAL_MAX_CLASSES = LARGE_CLASSES
 
 
 _FORBID = 1e9  # energy change of a move that would make two rows equal (overlap w)
@@ -369,6 +372,12 @@ class AnnealGenerator(Generator):
     """
 
     name = "anneal"
+
+    def size_limit(self, req: GenerateRequest) -> str | None:
+        if req.classes > ANNEAL_MAX_CLASSES:
+            return (f"anneal keeps a K x K overlap matrix and supports K <= {ANNEAL_MAX_CLASSES}, "
+                    f"not {req.classes}")
+        return None
 
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
         t0 = time.perf_counter()

@@ -1,6 +1,8 @@
 """``auto`` (the default method): run every method that applies and keep the best code.
 
-Order: algebraic, exact, lexicode, anneal, random. ``anneal`` starts from the best code found so far
+Order: algebraic, exact, lexicode, anneal, random; for K > ``LARGE_CLASSES`` (5,000) the pair-matrix
+methods step aside (each says so in a note) and ``repair`` takes random's place. A method that cannot
+handle a size is skipped with a note naming its limit, never an error. ``anneal`` starts from the best code found so far
 (it never returns anything worse than its balanced start; when that code already has the best possible d
 it only polishes the pairs at d, with a quarter of its usual iterations), or from a random balanced code
 when no earlier method produced one. The best code by (d, -pairs at d, -spread) wins; ties go to the earlier
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import time
 
-from ._code import ConstantWeightCode
 from ._generator import (
     _REGISTRY,
     GenerateRequest,
@@ -28,10 +29,12 @@ from ._generator import (
     register,
 )
 from ._anneal import default_iters
-from ._random import balanced_spread, key_of, score_matrix
+from ._limits import LARGE_CLASSES
+from ._metrics import pairs_at_min_distance
+from ._random import balanced_spread, key_of
 
-#: the methods ``auto`` tries, in order
-AUTO_ORDER = ("algebraic", "exact", "lexicode", "anneal", "random")
+#: the methods ``auto`` tries, in order (``repair`` only for K > LARGE_CLASSES, where it replaces ``random``)
+AUTO_ORDER = ("algebraic", "exact", "lexicode", "anneal", "repair", "random")
 #: anneal's budget is divided by this when it starts from a code that already has the best possible d
 POLISH_FRACTION = 4
 
@@ -52,6 +55,9 @@ class AutoGenerator(Generator):
         t0 = time.perf_counter()
         k, n, w = req.classes, req.subnns, req.active
         methods = list(req.params.get("methods", AUTO_ORDER))
+        if "methods" not in req.params:
+            # small K: anneal and random cover what repair does; large K: repair starts from a random code
+            methods.remove("repair" if k <= LARGE_CLASSES else "random")
         unknown = [m for m in methods if m not in _REGISTRY or m == self.name]
         if unknown:
             raise ValueError(f"params['methods'] has unknown entries: {', '.join(map(str, unknown))}.")
@@ -59,10 +65,12 @@ class AutoGenerator(Generator):
         best: GenerateResult | None = None
         best_key = None
         scores: dict[str, dict] = {}
+        notes: list[str] = []
         for idx, name in enumerate(methods):
             remaining = req.time_limit - (time.perf_counter() - t0)
             if remaining <= 0:
                 scores[name] = {"skipped": "time limit reached"}
+                notes.append(f"auto: skipped {name}: the time limit ({req.time_limit:g} s) was reached")
                 continue
             gen = _REGISTRY[name]()
             params = dict(req.params.get(name, {}))
@@ -74,7 +82,9 @@ class AutoGenerator(Generator):
                     params["iters"] = default_iters(k) // POLISH_FRACTION
             sub = GenerateRequest(k, n, w, req.seed, req.min_distance, remaining, params)
             if not gen.applicable(sub):
+                why = gen.size_limit(sub) or f"it does not handle K={k}, N={n}, w={w}"
                 scores[name] = {"skipped": "not applicable"}
+                notes.append(f"auto: skipped {name}: {why}")
                 continue
 
             def sub_progress(frac: float, msg: str, _i=idx) -> None:
@@ -85,8 +95,10 @@ class AutoGenerator(Generator):
                 res = gen.generate(sub, sub_progress)
             except GenerationError as exc:
                 scores[name] = {"error": str(exc)}
+                notes.append(f"auto: {name} gave no code: {exc}")
                 continue
-            d, pairs, spread = score_matrix(res.code.matrix)
+            # the code object caches its (chunked) overlap histogram: scored once, reused by the metrics
+            d, pairs, spread = res.code.d, pairs_at_min_distance(res.code), res.code.column_spread
             scores[name] = {"d": d, "pairs": pairs, "spread": spread}  # no wall time: files stay byte-identical
             if name == "anneal" and "initial" in params and "initial" not in req.params.get(name, {}):
                 scores[name]["started_from"] = best.method
@@ -103,5 +115,5 @@ class AutoGenerator(Generator):
             raise GenerationError(f"auto: no method produced a code ({detail}).")
         winner_params = {key: val for key, val in best.params.items() if key != "initial"}
         params = {"winner": best.method, "winner_params": winner_params, "scores": scores}
-        return GenerateResult(ConstantWeightCode(best.code.matrix), self.name, req.seed, params,
-                              time.perf_counter() - t0)
+        return GenerateResult(best.code, self.name, req.seed, params,
+                              time.perf_counter() - t0, tuple(notes))

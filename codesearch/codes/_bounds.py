@@ -266,6 +266,18 @@ def _lp_max(n: int, delta: int, v: int) -> Fraction:
     return _lp_max_solve(n, delta, v)[0]
 
 
+#: (n, delta, v) whose LP HiGHS could not solve in float64 (the trivial bound stands in for it)
+_LP_UNSOLVED: set[tuple[int, int, int]] = set()
+
+
+def _lp_solved(n: int, delta: int, v: int) -> bool:
+    """Whether the Delsarte LP of (n, delta, v) has a solved value (d <= 2 and delta > v are trivial)."""
+    if delta <= 1 or v == 0 or delta > v:
+        return True
+    _lp_max_solve(n, delta, v)
+    return (n, delta, v) not in _LP_UNSOLVED
+
+
 @cache
 def _lp_max_solve(n: int, delta: int, v: int) -> tuple[Fraction, float]:
     """``(certified bound on 1 + max sum A_i, float64 optimum of sum A_i)`` for ``2 <= delta <= v``."""
@@ -273,8 +285,13 @@ def _lp_max_solve(n: int, delta: int, v: int) -> tuple[Fraction, float]:
     m = a_ub.shape[1]
     bounds = [(0.0, None)] * (m - 1) + [(0.0, float(cap))]
     res = _linprog(-np.ones(m), A_ub=a_ub, b_ub=np.ones(v), bounds=bounds)
-    if res.status != 0:  # pragma: no cover - feasible (A = 0) and bounded (the Delsarte rows sum to it)
-        raise RuntimeError(f"The Delsarte LP for n={n}, d={2 * delta}, w={v} failed: {res.message}")
+    if res.status != 0:
+        # Feasible (A = 0) and bounded in exact arithmetic, but for large n (>= 48 or so) HiGHS can call
+        # the float64 problem unbounded. Then the LP gives nothing here: fall back to the trivial (valid)
+        # bound C(n, v), so callers use the Johnson bound alone.
+        trivial = math.comb(n, v)
+        _LP_UNSOLVED.add((n, delta, v))
+        return Fraction(trivial), float(trivial - 1)
     mu = _duals(res, v)
     g = _weighted_columns(q, mu)
     # Weak duality for max 1.A: every uncapped column needs g_j >= 1; scale mu exactly to get it.
@@ -360,7 +377,7 @@ def lp_min_pairs(K: int, n: int, w: int, d: int) -> int | None:
     every uncapped reduced cost :math:`r_j = [j = \delta] + g_j + \lambda` non-negative. The ceiling is
     taken exactly, so round-off can never push the bound above the truth.
 
-    Returns ``None`` when the LP is infeasible, i.e. when the certified Delsarte bound for distance ``d`` is
+    Returns ``None`` when the LP could not be solved numerically (some rows with n >= 48) or is infeasible, i.e. when the certified Delsarte bound for distance ``d`` is
     below ``K`` (then no ``K``-word code with minimum distance ``>= d`` exists; this happens exactly when
     ``floor(delsarte_lp_bound(n, d, w)) < K``).
 
@@ -385,17 +402,22 @@ def _lp_min_pairs(K: int, n: int, w: int, delta: int) -> int | None:
     if delta > v:
         return None
     upper = _lp_max(n, delta, v)
-    if upper < K:
+    if upper < K or not _lp_solved(n, delta, v):
         return None
     q, a_ub, cap = _delsarte_system(n, delta, v)
     m = a_ub.shape[1]
     target = K - 1
     c = np.zeros(m)
     c[0] = 1.0
+    if delta <= 1:
+        # d = 2: A(n, 2, w) = C(n, w) >= K, no LP optimum to clamp to (and none is solved for the size).
+        rhs_cap = float(target)
+    else:
+        rhs_cap = _lp_max_solve(n, delta, v)[1]
     # Solve at min(K - 1, float optimum) so that a K equal to the LP optimum is not lost to round-off (and
     # once more slightly below if HiGHS still calls it infeasible); the certificate below is evaluated at
     # the true K - 1 whatever multipliers come back, so these choices only affect how tight it is.
-    rhs = min(float(target), _lp_max_solve(n, delta, v)[1])
+    rhs = min(float(target), rhs_cap)
     bounds = [(0.0, None)] * (m - 1) + [(0.0, float(cap))]
     for shrink in (1.0, 1.0 - 1e-7):
         res = _linprog(
@@ -418,7 +440,9 @@ def bounds_table(K: int, n: int, w: int) -> list[dict]:
     r"""One row per even :math:`d = 2, 4, \dots, 2\min(w, n - w)`: what ``codesearch bounds`` prints.
 
     Each row is ``{"d", "johnson", "lp", "max_size", "feasible", "lp_min_pairs"}``: the Johnson bound on
-    :math:`A(n, d, w)` (int), the Delsarte LP optimum (float, rounded to 4 decimals), their combination
+    :math:`A(n, d, w)` (int), the Delsarte LP optimum (float, rounded to 4 decimals; exactly
+    :math:`\binom{n}{w}` for d = 2; ``None`` where HiGHS cannot solve the float64 LP, which happens for some
+    rows once n is about 48 or more -- the Johnson bound then stands alone), their combination
     :func:`max_size_bound` (int), whether it admits ``K`` words (``max_size >= K``), and for feasible rows
     :func:`lp_min_pairs` (``None`` otherwise, or when the LP alone is infeasible). JSON-ready.
 
@@ -442,7 +466,8 @@ def _bounds_table(K: int, n: int, w: int) -> tuple[tuple, ...]:
             (
                 ("d", 2 * delta),
                 ("johnson", _johnson(n, delta, w)),
-                ("lp", round(float(_lp_max(n, delta, v)), 4)),
+                ("lp", math.comb(n, w) if delta == 1 else
+                 round(float(_lp_max(n, delta, v)), 4) if _lp_solved(n, delta, v) else None),
                 ("max_size", size),
                 ("feasible", feasible),
                 ("lp_min_pairs", _lp_min_pairs(K, n, w, delta) if feasible else None),

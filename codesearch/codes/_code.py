@@ -122,7 +122,7 @@ class ConstantWeightCode:
 
     @cached_property
     def distances(self) -> np.ndarray:
-        """The K x K matrix of pairwise Hamming distances."""
+        """The K x K matrix of pairwise Hamming distances (K^2 memory: for small codes only)."""
         m = self._matrix.astype(np.int32)
         overlap = m @ m.T
         d = 2 * (self.w - overlap)
@@ -130,10 +130,20 @@ class ConstantWeightCode:
         return d
 
     @cached_property
+    def overlap_histogram(self) -> np.ndarray:
+        """``h[g]``: unordered codeword pairs sharing exactly ``g`` ones (pairs at distance ``2(w - g)``).
+
+        Computed in chunks (:mod:`codesearch.codes._large`), never as a K x K matrix."""
+        from ._large import overlap_histogram
+
+        h = overlap_histogram(self._matrix)
+        h.setflags(write=False)
+        return h
+
+    @cached_property
     def d(self) -> int:
         """Minimum pairwise Hamming distance."""
-        iu = np.triu_indices(self.size, 1)
-        return int(self.distances[iu].min())
+        return 2 * (self.w - int(np.flatnonzero(self.overlap_histogram)[-1]))
 
     @property
     def column_sums(self) -> np.ndarray:

@@ -154,8 +154,11 @@ class ExactGenerator(Generator):
 
     name = "exact"
 
-    def applicable(self, req: GenerateRequest) -> bool:
-        return comb(req.subnns, req.active) <= int(req.params.get("max_words", DEFAULT_MAX_WORDS))
+    def size_limit(self, req: GenerateRequest) -> str | None:
+        cap = int(req.params.get("max_words", DEFAULT_MAX_WORDS))
+        if comb(req.subnns, req.active) > cap:
+            return f"exact searches at most {cap} candidate words, not C({req.subnns},{req.active})"
+        return None
 
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
         t0 = time.perf_counter()

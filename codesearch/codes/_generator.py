@@ -9,6 +9,7 @@ from math import comb
 from typing import ClassVar
 
 from ._code import ConstantWeightCode
+from ._limits import MAX_CLASSES, MAX_SUBNNS
 
 #: progress(fraction_done in [0, 1], short message). Generators call it now and then; may be None.
 ProgressFn = Callable[[float, str], None]
@@ -36,6 +37,7 @@ class GenerateResult:
     seed: int  # the request's seed
     params: dict  # JSON-ready parameters that, with the seed, reproduce the code
     seconds: float = 0.0  # wall time (not written into scheme files)
+    notes: tuple[str, ...] = ()  # one-line remarks for the user (e.g. methods auto skipped); the CLI prints them
 
 
 class Generator(abc.ABC):
@@ -50,7 +52,11 @@ class Generator(abc.ABC):
 
     def applicable(self, req: GenerateRequest) -> bool:
         """Whether this method can even try the request (e.g. size limits of an exact search)."""
-        return True
+        return self.size_limit(req) is None
+
+    def size_limit(self, req: GenerateRequest) -> str | None:
+        """``None`` when the method handles the request's size, else one sentence naming its limit."""
+        return None
 
     @abc.abstractmethod
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult: ...
@@ -86,6 +92,10 @@ def validate_request(req: GenerateRequest) -> None:
         raise ValueError(f"The number of active subNNs must satisfy 0 < w < N, not w={w}, N={n}.")
     if k < 2:
         raise ValueError(f"The number of classes must be at least 2, not {k}.")
+    if n > MAX_SUBNNS:
+        raise ValueError(f"The number of subNNs must be at most MAX_SUBNNS = {MAX_SUBNNS}, not {n}.")
+    if k > MAX_CLASSES:
+        raise ValueError(f"The number of classes must be at most MAX_CLASSES = {MAX_CLASSES}, not {k}.")
     if k > comb(n, w):
         raise ValueError(f"{k} classes need more codewords than the C({n},{w}) = {comb(n, w)} words of weight {w}.")
     if req.min_distance is not None:
@@ -102,7 +112,18 @@ def validate_request(req: GenerateRequest) -> None:
 def generate(method: str, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
     """Validate ``req`` and run generator ``method`` on it."""
     validate_request(req)
+    n, w = req.subnns, req.active
+    if 2 * w > n:
+        # Complement symmetry: a weight-(N - w) code complemented keeps every distance, so (K, N, w) and
+        # (K, N, N - w) always come out with the same d and pairs at d.
+        sub = GenerateRequest(req.classes, n, n - w, req.seed, req.min_distance, req.time_limit, req.params)
+        res = generate(method, sub, progress)
+        params = {**res.params, "complement_of_weight": n - w}
+        return GenerateResult(ConstantWeightCode(1 - res.code.matrix), res.method, res.seed, params,
+                              res.seconds, res.notes)
     gen = get_generator(method)
     if not gen.applicable(req):
-        raise GenerationError(f"Method {method!r} does not apply to K={req.classes}, N={req.subnns}, w={req.active}.")
+        why = gen.size_limit(req)
+        raise GenerationError(f"Method {method!r} does not apply to K={req.classes}, N={req.subnns}, w={req.active}"
+                              + (f": {why}" if why else "."))
     return gen.generate(req, progress)

@@ -209,6 +209,15 @@ class LexicodeGenerator(Generator):
 
     name = "lexicode"
 
+    def size_limit(self, req: GenerateRequest) -> str | None:
+        from ._limits import LARGE_CLASSES
+
+        if req.subnns > 63:
+            return f"lexicode supports N <= 63, not {req.subnns}"
+        if req.classes > LARGE_CLASSES:
+            return f"lexicode's balanced selection supports K <= {LARGE_CLASSES}, not {req.classes}"
+        return None
+
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
         t0 = time.perf_counter()
         k, n, w = req.classes, req.subnns, req.active

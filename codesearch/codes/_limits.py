@@ -10,3 +10,6 @@ from __future__ import annotations
 MAX_SUBNNS = 128
 #: Largest number of classes (codewords K) any command accepts.
 MAX_CLASSES = 100_000
+#: Above this many classes the K x K pair-matrix methods (anneal, lexicode, many random draws) step aside and
+#: ``auto`` uses ``repair`` (chunked, bounded memory).
+LARGE_CLASSES = 5_000

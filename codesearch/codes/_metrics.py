@@ -9,9 +9,8 @@ from ._code import ConstantWeightCode
 
 def distance_spectrum(code: ConstantWeightCode) -> dict[int, int]:
     """Number of unordered codeword pairs at each Hamming distance (only distances that occur)."""
-    iu = np.triu_indices(code.size, 1)
-    values, counts = np.unique(code.distances[iu], return_counts=True)
-    return {int(v): int(c) for v, c in zip(values, counts)}
+    h = code.overlap_histogram
+    return {2 * (code.w - g): int(h[g]) for g in range(len(h) - 1, -1, -1) if h[g]}
 
 
 def pairs_at_min_distance(code: ConstantWeightCode) -> int:

@@ -32,14 +32,13 @@ def score_matrix(m: np.ndarray) -> tuple[int, int, int]:
     With :math:`g_{ab}` the overlap of rows :math:`a, b` and weight :math:`w`,
     :math:`d_H = 2(w - g_{ab})`, so the minimum distance comes from the largest off-diagonal overlap.
     """
+    from ._large import overlap_histogram, score_from_histogram
+
     m = np.asarray(m)
     w = int(m[0].sum())
-    g = overlaps(m)
-    iu = np.triu_indices(m.shape[0], 1)
-    off = g[iu]
-    top = int(off.max())
+    d, pairs = score_from_histogram(overlap_histogram(m), w)
     cs = m.sum(axis=0)
-    return 2 * (w - top), int((off == top).sum()), int(cs.max() - cs.min())
+    return d, pairs, int(cs.max() - cs.min())
 
 
 def key_of(score: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -110,7 +109,7 @@ def random_balanced_code(k: int, n: int, w: int, rng: np.random.Generator) -> np
 class RandomGenerator(Generator):
     """Best of ``trials`` random balanced matrices by (d, -pairs at d, -spread).
 
-    params: ``trials`` (default 200 for K <= 200, else 40): how many matrices are drawn.
+    params: ``trials`` (default 200 for K <= 200, 40 for K <= 5 000, else 1): how many matrices are drawn.
     """
 
     name = "random"
@@ -118,7 +117,9 @@ class RandomGenerator(Generator):
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
         t0 = time.perf_counter()
         k, n, w = req.classes, req.subnns, req.active
-        trials = int(req.params.get("trials", 200 if k <= 200 else 40))
+        from ._limits import LARGE_CLASSES
+
+        trials = int(req.params.get("trials", 200 if k <= 200 else 40 if k <= LARGE_CLASSES else 1))
         if trials < 1:
             raise ValueError(f"params['trials'] must be at least 1, not {trials}.")
         rng = np.random.default_rng(req.seed)

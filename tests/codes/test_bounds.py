@@ -270,3 +270,19 @@ def test_size_bound_validation(fn):
         fn(10, 4, 11)
     with pytest.raises(ValueError, match=r"^Argument 'd' must be non-negative, not -2\.$"):
         fn(10, -2, 3)
+
+
+def test_no_bound_is_below_a_best_known_code():
+    """Brouwer's lower bounds (checked-in copy, tests/codes/vectors/andw_bounds.json) are codes that exist:
+    the Johnson/LP bound must admit every one of them."""
+    import json
+    from pathlib import Path
+
+    from codesearch.codes import max_size_bound
+
+    table = json.loads((Path(__file__).parent / "vectors" / "andw_bounds.json").read_text())
+    assert "Brouwer" in table["source"]
+    rows = [r for r in table["rows"] if r[0] <= 22 and r[3] is not None]
+    assert len(rows) > 100
+    for n, d, w, lb, _ub in rows:
+        assert max_size_bound(n, d, w) >= lb, (n, d, w, lb)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 
+from ._anneal import default_iters
 from ._generator import (
     _REGISTRY,
     GenerateRequest,
@@ -28,7 +29,6 @@ from ._generator import (
     ProgressFn,
     register,
 )
-from ._anneal import default_iters
 from ._limits import LARGE_CLASSES
 from ._metrics import pairs_at_min_distance
 from ._random import balanced_spread, key_of

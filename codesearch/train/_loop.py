@@ -39,9 +39,9 @@ from ._evaluate import (
     accuracy,
     binary_classifiers,
     default_specialization_block,
-    specialization,
     test_pass,
 )
+from ._fasteval import specialization_shared_prefix
 from ._summary import scheme_metrics
 
 METRICS_SCHEMA = "codesearch.train-metrics/v1"
@@ -287,6 +287,8 @@ def run_training(
             )
         seed_everything(config.seed)
         model = model_to_device(build_model(config, scheme, bundle.num_classes, bundle.input_shape[0]), device)
+        if config.channels_last:
+            model = model.to(memory_format=torch.channels_last)
         metrics["dataset"] = {"name": bundle.name, "num_classes": bundle.num_classes, **bundle.info}
         metrics["model"] = _model_info(model)
         return _train_and_evaluate(config, model, bundle, device, metrics, state, out, callback, progress, t_start)
@@ -446,8 +448,8 @@ def _evaluate_all(config, model, bundle, device, amp, metrics, progress) -> None
                 f"specialization_block {block} is out of range: the model has {len(model.coded_blocks)} coded blocks."
             )
         block %= len(model.coded_blocks)
-        metrics["specialization"] = specialization(model, bundle.test, block, config.eval_batch_size, device, amp,
-                                                   config.seed, eval_progress)
+        metrics["specialization"] = specialization_shared_prefix(model, bundle.test, block, config.eval_batch_size,
+                                                                 device, amp, config.seed, eval_progress)
     if config.binary:
         train_ds = bundle.train_eval
         if config.binary_train_limit is not None and config.binary_train_limit < len(train_ds):

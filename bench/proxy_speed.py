@@ -4,6 +4,7 @@
     OMP_NUM_THREADS=1 .venv/bin/python bench/proxy_speed.py --setting slow --out runs/rank &   # one process each,
     OMP_NUM_THREADS=1 .venv/bin/python bench/proxy_speed.py --setting fast --out runs/rank     # both cores
     .venv/bin/python bench/proxy_speed.py --report runs/rank
+    OMP_NUM_THREADS=1 .venv/bin/python bench/proxy_speed.py --profile      # where a training step's time goes
 
 Each ``--setting`` run trains the d = 8 scheme of bench/proxy_schemes.py at seed 0 in this process with one
 torch thread, in the run folder bench/proxy_rank.py uses for it (``OUT/d8/seed0``, ``OUT/slow-d8/seed0``:
@@ -26,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from proxy_schemes import build
 from proxies import DATASET, SETTINGS
+from proxy_schemes import build
 
 
 def measure(setting: str, out: Path, seed: int) -> dict:
@@ -77,6 +78,59 @@ def removal_timing(run_dir: Path, config) -> dict:
             "same_accuracies": out["plain"] == out["shared_prefix"], "images": len(test)}
 
 
+def profile(steps: int = 10) -> int:
+    """Time one SGD step of the proxy-s100 network (d = 8 scheme, digit-pairs images) per batch size and
+    variant (fp32, channels_last, bf16 autocast), count its FLOPs, and list the costliest operators."""
+    import torch
+    import torch.nn.functional as F
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from codesearch.io import read_scheme
+    from codesearch.train import TrainConfig, load_dataset
+    from codesearch.train._loop import build_model
+
+    torch.set_num_threads(1)
+    config = TrainConfig(dataset="digit-pairs", preset="proxy-s100", **SETTINGS["slow"])
+    scheme = read_scheme(build(Path("runs/rank/schemes"))["d8"])
+    data = load_dataset(config).train
+    torch.manual_seed(0)
+    model = build_model(config, scheme, 100, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
+
+    def step(x, y, bf16=False):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            out = model(x, y)
+            loss = F.cross_entropy(out.logits.float(), y) + 20 * out.coding_loss.float()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    x, y = data.x[:64], data.y[:64]
+    with FlopCounterMode(display=False) as fc:
+        step(x, y)
+    print(f"one step at batch 64: {fc.get_total_flops() / 1e9:.2f} GFLOP (forward + backward)")
+    for variant in ("fp32", "bf16", "channels_last"):
+        if variant == "channels_last":
+            model.to(memory_format=torch.channels_last)
+        for bs in (64, 256):
+            x, y = data.x[:bs], data.y[:bs]
+            for _ in range(2):
+                step(x, y, variant == "bf16")
+            t0 = time.process_time()
+            for _ in range(steps):
+                step(x, y, variant == "bf16")
+            dt = (time.process_time() - t0) / steps
+            print(f"{variant:13s} batch {bs:3d}: {dt * 1000:6.1f} ms CPU per step, {dt / bs * 1e6:5.0f} us per image, "
+                  f"{fc.get_total_flops() / 64 * bs / dt / 1e9:5.1f} GFLOP/s")
+    model.to(memory_format=torch.contiguous_format)
+    x, y = data.x[:64], data.y[:64]
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        for _ in range(5):
+            step(x, y)
+    print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=8))
+    return 0
+
+
 def report(folder: Path) -> int:
     rows = {s: json.loads((folder / f"speed-{s}.json").read_text()) for s in ("slow", "fast") if (folder / f"speed-{s}.json").exists()}
     print("| setting | train wall / CPU (s) | eval wall / CPU (s) | total wall / CPU (s) | top1 | early | gap | f1 | fraction |")
@@ -107,7 +161,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="runs/speed")
     ap.add_argument("--report", metavar="DIR", help="print the table of the JSON files in DIR")
+    ap.add_argument("--profile", action="store_true", help="time and profile one training step")
     args = ap.parse_args()
+    if args.profile:
+        return profile()
     if args.report:
         return report(Path(args.report))
     if not args.setting:

@@ -106,6 +106,8 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--subset", type=positive_int, help="use at most this many train and test images")
     p.add_argument("--randaugment", type=nonneg_int, nargs=2, metavar=("N", "M"), help="RandAugment n and m (CIFAR)")
     p.add_argument("--num-workers", type=nonneg_int, default=0, help="DataLoader workers (default 0)")
+    p.add_argument("--channels-last", action="store_true",
+                   help="channels_last memory format on CPU too (faster proxy steps; other float rounding)")
     p.add_argument("--no-binary", action="store_true", help="skip the per-class binary classifiers (no f1, fraction)")
     p.add_argument("--binary-train-limit", type=positive_int,
                    help="training images used to choose the binary thresholds (default all)")
@@ -123,7 +125,7 @@ def config_from_args(args):
         device=args.device, amp=args.amp, num_workers=args.num_workers, samples_per_class=args.samples_per_class,
         subset=args.subset, randaugment=tuple(args.randaugment) if args.randaugment else None,
         binary=not args.no_binary, binary_train_limit=args.binary_train_limit,
-        specialization_block=args.specialization_block,
+        specialization_block=args.specialization_block, channels_last=args.channels_last,
     )
 
 

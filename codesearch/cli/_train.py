@@ -142,6 +142,8 @@ class TrainCommand(_BaseCommand):
                             "graphs). The first steps are slow while it compiles.")
         p.add_argument("--sync-bn", action="store_true",
                        help="under torchrun: SyncBatchNorm over the global batch (CUDA only)")
+        p.add_argument("--channels-last", action="store_true",
+                       help="channels_last memory format on CPU too (faster proxy steps; other float rounding)")
         p.add_argument("--no-binary", action="store_true", help="skip the per-class binary classifiers")
         p.add_argument("--binary-train-limit", type=positive_int,
                        help="training images used to choose the binary thresholds (default all)")
@@ -185,6 +187,7 @@ class TrainCommand(_BaseCommand):
                 randaugment=tuple(args.randaugment) if args.randaugment else None, binary=not args.no_binary,
                 binary_train_limit=args.binary_train_limit, specialization_block=args.specialization_block,
                 sync_bn=args.sync_bn, compile=args.compile,
+                channels_last=args.channels_last,
             )
         except TrainConfigError as exc:
             raise UsageError(str(exc)) from None

@@ -40,7 +40,15 @@ from ._config import (
 from ._device import autocast_context, batch_to_device, model_to_device, select_device, uses_channels_last
 from ._hub import as_scheme, block_mask_tensors, coded_resnext
 from ._registry import create_model, is_model, list_models, register_model
-from ._resnext import CodedBlockInfo, CodedResNeXt, ModelOutput, Removal, build_coded_resnext, coding_loss
+from ._resnext import (
+    CodedBlockInfo,
+    CodedResNeXt,
+    ModelOutput,
+    Removal,
+    build_coded_resnext,
+    coding_loss,
+    removal_keep,
+)
 
 __all__ = [
     "CHECKPOINT_FORMAT",
@@ -75,6 +83,7 @@ __all__ = [
     "model_to_device",
     "parameter_report",
     "register_model",
+    "removal_keep",
     "resolve_plan",
     "save_binary_classifier",
     "save_checkpoint",

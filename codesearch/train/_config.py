@@ -48,6 +48,8 @@ class TrainConfig:
     compile: str | None = None  # torch.compile the training forward: None (off), "default", "reduce-overhead"
     #                            (CUDA graphs) or "max-autotune"; outputs equal the eager ones within tolerance
     compile_backend: str = "inductor"  # torch.compile backend ("aot_eager": no code generation, for checks)
+    channels_last: bool = False  # channels_last weights and activations on CPU too (always on CUDA): about 1.25x
+    #                              faster proxy steps on this CPU; same seed, same bytes, but other float rounding
     # -- data ------------------------------------------------------------------------------------------
     samples_per_class: int = 60  # digit-pairs: training images per class (test: max(10, this // 3) per class)
     subset: int | None = None  # keep at most this many training and test samples (tiny test runs)
@@ -120,5 +122,5 @@ def config_from_dict(d: dict) -> TrainConfig:
 RESUME_FIELDS = (
     "preset", "dataset", "control", "epochs", "batch_size", "lr", "warmup_epochs", "momentum", "nesterov",
     "weight_decay", "mu", "mu_warmup_epochs", "p_drop", "loss_power", "loss_threshold", "zero_init_last_bn", "seed", "samples_per_class", "subset",
-    "randaugment",
+    "randaugment", "channels_last",
 )

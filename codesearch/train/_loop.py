@@ -47,9 +47,9 @@ from ._evaluate import (
     accuracy,
     binary_classifiers,
     default_specialization_block,
-    specialization,
     test_pass,
 )
+from ._fasteval import specialization_shared_prefix
 from ._run_lock import run_folder_lock
 from ._summary import scheme_metrics
 
@@ -329,6 +329,8 @@ def run_training(
         seed_everything(config.seed)
         model = model_to_device(build_model(config, scheme, bundle.num_classes, bundle.input_shape[0]), device)
         specialization_block_index(config, model)
+        if config.channels_last:
+            model = model.to(memory_format=torch.channels_last)
         metrics["dataset"] = {"name": bundle.name, "num_classes": bundle.num_classes, **bundle.info}
         metrics["model"] = _model_info(model)
         metrics["world_size"] = ctx.world_size if ctx is not None else 1
@@ -555,8 +557,8 @@ def _evaluate_all(config, model, bundle, device, amp, metrics, progress) -> None
     eval_progress("test pass", 1, 1)
     block = specialization_block_index(config, model)
     if block is not None:
-        metrics["specialization"] = specialization(model, bundle.test, block, config.eval_batch_size, device, amp,
-                                                   config.seed, eval_progress)
+        metrics["specialization"] = specialization_shared_prefix(model, bundle.test, block, config.eval_batch_size,
+                                                                 device, amp, config.seed, eval_progress)
     if config.binary:
         train_ds = bundle.train_eval
         if config.binary_train_limit is not None and config.binary_train_limit < len(train_ds):

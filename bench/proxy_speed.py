@@ -30,7 +30,7 @@ def old_run_seconds() -> float:
     cfg = TrainConfig(dataset="digit-pairs", preset="proxy-s100", epochs=30, batch_size=64, lr=0.2, mu=20.0,
                       mu_warmup_epochs=5, samples_per_class=60, binary_train_limit=2000)
     t = time.perf_counter()
-    run_training(scheme, cfg)
+    run_training(cfg, scheme)
     return time.perf_counter() - t
 
 

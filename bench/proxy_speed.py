@@ -35,7 +35,8 @@ def old_run_seconds() -> float:
 
 
 def main(argv: list[str]) -> None:
-    doc = json.load(open(argv[0]))
+    with open(argv[0]) as f:
+        doc = json.load(f)
     sec = np.array([r["seconds"] for r in doc["runs"] if r.get("seconds") is not None])
     old = old_run_seconds() if "--old" in argv else OLD_RECORDED_S
     fast = float(sec.mean())

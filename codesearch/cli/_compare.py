@@ -83,7 +83,7 @@ def print_compare_tables(doc: dict) -> None:
 
 def add_train_options(p: argparse.ArgumentParser) -> None:
     """The TrainConfig flags shared by ``compare`` (and any command that trains many runs)."""
-    from ..train._config import TrainConfig
+    from ..train import TrainConfig
 
     d = TrainConfig()
     p.add_argument("--preset", required=True, help="network preset: proxy-s, proxy-s100, proxy-m, cifar10, ...")

@@ -111,7 +111,7 @@ class TrainCommand(_BaseCommand):
     help = "Train a Coded ResNeXt proxy with a scheme and measure it (top-1, early decoding, binary, removal)."
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        from ..train._config import TrainConfig
+        from ..train import TrainConfig
 
         d = TrainConfig()
         p.add_argument("--scheme", help="scheme JSON v1 file (optional with --control)")

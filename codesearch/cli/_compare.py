@@ -15,11 +15,10 @@ from ._base import (
     err_console,
     nonneg_int,
     out_console,
-    positive_float,
     positive_int,
     print_json,
 )
-from ._train import _nonneg_float, _probability
+from ._train import add_train_options, config_from_args
 
 
 def _pct(v) -> str:
@@ -79,54 +78,6 @@ def print_compare_tables(doc: dict) -> None:
             d.add_row(lab, m, diff, ci, _p(c["t_p_holm"]), _p(c["wilcoxon_p_holm"]),
                       verdict_text(lab, c["verdict"], c["n"]))
     out_console.print(d)
-
-
-def add_train_options(p: argparse.ArgumentParser) -> None:
-    """The TrainConfig flags shared by ``compare`` (and any command that trains many runs)."""
-    from ..train import TrainConfig
-
-    d = TrainConfig()
-    p.add_argument("--preset", required=True, help="network preset: proxy-s, proxy-s100, proxy-m, cifar10, ...")
-    p.add_argument("--dataset", required=True, help="digits, digit-pairs, cifar10, cifar100 or imagefolder")
-    p.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"epochs (default {d.epochs})")
-    p.add_argument("--batch-size", type=positive_int, default=d.batch_size, help=f"default {d.batch_size}")
-    p.add_argument("--lr", type=positive_float, default=d.lr, help=f"peak learning rate (default {d.lr})")
-    p.add_argument("--warmup-epochs", type=nonneg_int, default=d.warmup_epochs, help="linear warm-up epochs")
-    p.add_argument("--weight-decay", type=_nonneg_float, default=d.weight_decay, help=f"default {d.weight_decay}")
-    p.add_argument("--mu", type=_nonneg_float, default=d.mu, help=f"coding-loss weight (default {d.mu})")
-    p.add_argument("--mu-warmup-epochs", type=nonneg_int, default=d.mu_warmup_epochs,
-                   help="ramp mu linearly from 0 over this many epochs (default 0)")
-    p.add_argument("--p-drop", type=_probability, default=d.p_drop, help=f"DropSubNNs probability (default {d.p_drop})")
-    p.add_argument("--device", default=d.device, help="cpu (default), cuda, cuda:N, mps or auto")
-    p.add_argument("--amp", action="store_true", help="bfloat16 autocast on CUDA")
-    p.add_argument("--data-root", help="folder of the cifar10/cifar100/imagefolder data")
-    p.add_argument("--download", action="store_true", help="download CIFAR into --data-root when missing")
-    p.add_argument("--samples-per-class", type=positive_int, default=d.samples_per_class,
-                   help=f"digit-pairs training images per class (default {d.samples_per_class})")
-    p.add_argument("--subset", type=positive_int, help="use at most this many train and test images")
-    p.add_argument("--randaugment", type=nonneg_int, nargs=2, metavar=("N", "M"), help="RandAugment n and m (CIFAR)")
-    p.add_argument("--num-workers", type=nonneg_int, default=0, help="DataLoader workers (default 0)")
-    p.add_argument("--channels-last", action="store_true",
-                   help="channels_last memory format on CPU too (faster proxy steps; other float rounding)")
-    p.add_argument("--no-binary", action="store_true", help="skip the per-class binary classifiers (no f1, fraction)")
-    p.add_argument("--binary-train-limit", type=positive_int,
-                   help="training images used to choose the binary thresholds (default all)")
-    p.add_argument("--specialization-block", type=int,
-                   help="coded-block index of the removal test (default: last block of the middle coded stage)")
-
-
-def config_from_args(args):
-    from ..train import TrainConfig
-
-    return TrainConfig(
-        preset=args.preset, dataset=args.dataset, data_root=args.data_root, download=args.download,
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_epochs=args.warmup_epochs,
-        weight_decay=args.weight_decay, mu=args.mu, mu_warmup_epochs=args.mu_warmup_epochs, p_drop=args.p_drop,
-        device=args.device, amp=args.amp, num_workers=args.num_workers, samples_per_class=args.samples_per_class,
-        subset=args.subset, randaugment=tuple(args.randaugment) if args.randaugment else None,
-        binary=not args.no_binary, binary_train_limit=args.binary_train_limit,
-        specialization_block=args.specialization_block, channels_last=args.channels_last,
-    )
 
 
 def run_progress(event: str, info: dict) -> None:

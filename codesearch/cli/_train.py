@@ -35,6 +35,55 @@ def _probability(text: str) -> float:
     return v
 
 
+def add_train_options(p: argparse.ArgumentParser) -> None:
+    """The TrainConfig flags of every command that trains (``train``, ``compare``): one map, one set of defaults."""
+    from ..train import TrainConfig
+
+    d = TrainConfig()
+    p.add_argument("--preset", required=True, help="network preset: proxy-s, proxy-s100, proxy-m, cifar10, ...")
+    p.add_argument("--dataset", required=True, help="digits, digit-pairs, cifar10, cifar100 or imagefolder")
+    p.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"epochs (default {d.epochs})")
+    p.add_argument("--batch-size", type=positive_int, default=d.batch_size, help=f"default {d.batch_size}")
+    p.add_argument("--lr", type=positive_float, default=d.lr, help=f"peak learning rate (default {d.lr})")
+    p.add_argument("--warmup-epochs", type=nonneg_int, default=d.warmup_epochs, help="linear warm-up epochs")
+    p.add_argument("--weight-decay", type=_nonneg_float, default=d.weight_decay, help=f"default {d.weight_decay}")
+    p.add_argument("--mu", type=_nonneg_float, default=d.mu, help=f"coding-loss weight (default {d.mu})")
+    p.add_argument("--mu-warmup-epochs", type=nonneg_int, default=d.mu_warmup_epochs,
+                   help="ramp mu linearly from 0 over this many epochs (default 0)")
+    p.add_argument("--p-drop", type=_probability, default=d.p_drop, help=f"DropSubNNs probability (default {d.p_drop})")
+    p.add_argument("--device", default=d.device, help="cpu (default), cuda, cuda:N, mps or auto")
+    p.add_argument("--amp", action="store_true", help="bfloat16 autocast on CUDA")
+    p.add_argument("--data-root", help="folder of the cifar10/cifar100/imagefolder data")
+    p.add_argument("--download", action="store_true", help="download CIFAR into --data-root when missing")
+    p.add_argument("--samples-per-class", type=positive_int, default=d.samples_per_class,
+                   help=f"digit-pairs training images per class (default {d.samples_per_class})")
+    p.add_argument("--subset", type=positive_int, help="use at most this many train and test images")
+    p.add_argument("--randaugment", type=nonneg_int, nargs=2, metavar=("N", "M"), help="RandAugment n and m (CIFAR)")
+    p.add_argument("--num-workers", type=nonneg_int, default=0, help="DataLoader workers (default 0)")
+    p.add_argument("--channels-last", action="store_true",
+                   help="channels_last memory format on CPU too (faster proxy steps; other float rounding)")
+    p.add_argument("--no-binary", action="store_true", help="skip the per-class binary classifiers (no f1, fraction)")
+    p.add_argument("--binary-train-limit", type=positive_int,
+                   help="training images used to choose the binary thresholds (default all)")
+    p.add_argument("--specialization-block", type=int,
+                   help="coded-block index of the removal test (default: last block of the middle coded stage)")
+
+
+def config_from_args(args, **extra):
+    """The TrainConfig of the flags :func:`add_train_options` declares, plus ``extra`` fields."""
+    from ..train import TrainConfig
+
+    return TrainConfig(
+        preset=args.preset, dataset=args.dataset, data_root=args.data_root, download=args.download,
+        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_epochs=args.warmup_epochs,
+        weight_decay=args.weight_decay, mu=args.mu, mu_warmup_epochs=args.mu_warmup_epochs, p_drop=args.p_drop,
+        device=args.device, amp=args.amp, num_workers=args.num_workers, samples_per_class=args.samples_per_class,
+        subset=args.subset, randaugment=tuple(args.randaugment) if args.randaugment else None,
+        binary=not args.no_binary, binary_train_limit=args.binary_train_limit,
+        specialization_block=args.specialization_block, channels_last=args.channels_last, **extra,
+    )
+
+
 class _EpochProgress:
     """rich progress on stderr: a bar over the batches of the epoch, a line per finished epoch, ETA."""
 
@@ -111,44 +160,18 @@ class TrainCommand(_BaseCommand):
     help = "Train a Coded ResNeXt proxy with a scheme and measure it (top-1, early decoding, binary, removal)."
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        from ..train import TrainConfig
+        from ..train import COMPILE_MODES, TrainConfig
 
         d = TrainConfig()
         p.add_argument("--scheme", help="scheme JSON v1 file (optional with --control)")
-        p.add_argument("--preset", required=True, help="network preset: proxy-s, proxy-s100, proxy-m, cifar10, ...")
-        p.add_argument("--dataset", required=True, help="digits, digit-pairs, cifar10, cifar100 or imagefolder")
-        p.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"epochs (default {d.epochs})")
-        p.add_argument("--batch-size", type=positive_int, default=d.batch_size, help=f"default {d.batch_size}")
-        p.add_argument("--lr", type=positive_float, default=d.lr, help=f"peak learning rate (default {d.lr})")
-        p.add_argument("--warmup-epochs", type=nonneg_int, default=d.warmup_epochs, help="linear warm-up epochs")
-        p.add_argument("--weight-decay", type=_nonneg_float, default=d.weight_decay, help=f"default {d.weight_decay}")
-        p.add_argument("--mu", type=_nonneg_float, default=d.mu, help=f"coding-loss weight (default {d.mu})")
-        p.add_argument("--mu-warmup-epochs", type=nonneg_int, default=d.mu_warmup_epochs,
-                       help="ramp mu linearly from 0 over this many epochs (default 0)")
-        p.add_argument("--p-drop", type=_probability, default=d.p_drop, help=f"DropSubNNs probability (default {d.p_drop})")
+        add_train_options(p)
         p.add_argument("--seed", type=nonneg_int, default=d.seed, help="random seed (default 0)")
-        p.add_argument("--device", default=d.device, help="cpu (default), cuda, cuda:N, mps or auto")
-        p.add_argument("--amp", action="store_true", help="bfloat16 autocast on CUDA")
         p.add_argument("--control", action="store_true", help="same network with every block plain (ResNeXt baseline)")
-        p.add_argument("--data-root", help="folder of the cifar10/cifar100/imagefolder data")
-        p.add_argument("--download", action="store_true", help="download CIFAR into --data-root when missing")
-        p.add_argument("--samples-per-class", type=positive_int, default=d.samples_per_class,
-                       help=f"digit-pairs training images per class (default {d.samples_per_class})")
-        p.add_argument("--subset", type=positive_int, help="use at most this many train and test images")
-        p.add_argument("--randaugment", type=nonneg_int, nargs=2, metavar=("N", "M"), help="RandAugment n and m (CIFAR)")
-        p.add_argument("--num-workers", type=nonneg_int, default=0, help="DataLoader workers (default 0)")
-        p.add_argument("--compile", nargs="?", const="default", choices=["default", "reduce-overhead", "max-autotune"],
+        p.add_argument("--compile", nargs="?", const="default", choices=list(COMPILE_MODES),
                        help="torch.compile the training step (mode; default 'default'; 'reduce-overhead' uses CUDA "
                             "graphs). The first steps are slow while it compiles.")
         p.add_argument("--sync-bn", action="store_true",
                        help="under torchrun: SyncBatchNorm over the global batch (CUDA only)")
-        p.add_argument("--channels-last", action="store_true",
-                       help="channels_last memory format on CPU too (faster proxy steps; other float rounding)")
-        p.add_argument("--no-binary", action="store_true", help="skip the per-class binary classifiers")
-        p.add_argument("--binary-train-limit", type=positive_int,
-                       help="training images used to choose the binary thresholds (default all)")
-        p.add_argument("--specialization-block", type=int,
-                       help="coded-block index of the removal test (default: last block of the middle coded stage)")
         p.add_argument("--out", "-o", help="run folder (default runs/<dataset>-<preset>[-control]-seed<S>)")
         p.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
         p.add_argument("--force", action="store_true", help="start again in an existing run folder")
@@ -159,7 +182,6 @@ class TrainCommand(_BaseCommand):
         from ..train import (
             CHECKPOINT_NAME,
             RunFolderBusy,
-            TrainConfig,
             TrainConfigError,
             run_exists,
             run_training,
@@ -177,18 +199,8 @@ class TrainCommand(_BaseCommand):
             raise UsageError("--scheme is required (only --control trains without one)")
         preset = args.preset
         try:
-            config = TrainConfig(
-                preset=preset, dataset=args.dataset, data_root=args.data_root, download=args.download,
-                control=args.control, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                warmup_epochs=args.warmup_epochs, weight_decay=args.weight_decay, mu=args.mu,
-                mu_warmup_epochs=args.mu_warmup_epochs, p_drop=args.p_drop,
-                seed=args.seed, device=args.device, amp=args.amp, num_workers=args.num_workers,
-                samples_per_class=args.samples_per_class, subset=args.subset,
-                randaugment=tuple(args.randaugment) if args.randaugment else None, binary=not args.no_binary,
-                binary_train_limit=args.binary_train_limit, specialization_block=args.specialization_block,
-                sync_bn=args.sync_bn, compile=args.compile,
-                channels_last=args.channels_last,
-            )
+            config = config_from_args(args, control=args.control, seed=args.seed, sync_bn=args.sync_bn,
+                                      compile=args.compile)
         except TrainConfigError as exc:
             raise UsageError(str(exc)) from None
         ctx = None

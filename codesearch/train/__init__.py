@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
+    "COMPILE_MODES": "_config",
     "TrainConfig": "_config",
     "TrainConfigError": "_config",
     "config_from_dict": "_config",

@@ -152,22 +152,14 @@ def run_repeats(config: TrainConfig, scheme, seeds: Sequence[int], *, train_fn: 
 
 @contextlib.contextmanager
 def _deterministic_cpu(device: str):
-    import torch
+    """The training loop's deterministic-kernels context for ``device`` ("auto" on a machine without an
+    accelerator is the CPU); a bad device name is left for the run itself to report."""
+    from ._loop import _deterministic, resolve_device
 
-    if device != "cpu":
-        try:
-            from ..model import select_device
-
-            on_cpu = select_device(device).type == "cpu"  # "auto" on a machine without accelerator
-        except ValueError:
-            on_cpu = False  # the run itself reports the bad device
-        if not on_cpu:
-            yield
-            return
-
-    before = torch.are_deterministic_algorithms_enabled()
-    torch.use_deterministic_algorithms(True)
     try:
+        dev = resolve_device(device)
+    except ValueError:
         yield
-    finally:
-        torch.use_deterministic_algorithms(before)
+        return
+    with _deterministic(dev):
+        yield

@@ -39,8 +39,12 @@ def run_seconds(doc: dict) -> float:
 
 
 def noise_table(doc: dict, title: str) -> str:
-    out = [f"**{title}** ({len(doc['seeds'])} seeds, mean run {run_seconds(doc):.1f} s)", "",
-           "| scheme | " + " | ".join(f"sd {m}" for m in METRICS) + " |", "|---" * (len(METRICS) + 1) + "|"]
+    out = [
+        f"**{title}** ({len(doc['seeds'])} seeds, mean run {run_seconds(doc):.1f} s)",
+        "",
+        "| scheme | " + " | ".join(f"sd {m}" for m in METRICS) + " |",
+        "|---" * (len(METRICS) + 1) + "|",
+    ]
     for lab, ms in doc["summaries"].items():
         cells = [f"{ms[m]['sd']:.4f}" if m in ms and ms[m].get("sd") is not None else "-" for m in METRICS]
         out.append(f"| {lab} | " + " | ".join(cells) + " |")
@@ -55,8 +59,10 @@ def means_table(doc: dict) -> str:
 
 
 def tests_table(doc: dict) -> str:
-    out = [f"| vs {doc['reference']} | metric | mean diff [95% CI] | t p (Holm) | Wilcoxon p (Holm) | verdict |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        f"| vs {doc['reference']} | metric | mean diff [95% CI] | t p (Holm) | Wilcoxon p (Holm) | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
     for lab, ms in doc["comparisons"].items():
         for m in METRICS:
             c = ms.get(m)
@@ -76,8 +82,10 @@ def values(doc: dict, label: str, metric: str) -> np.ndarray:
 
 def rank_table(root: Path, short: int, long: int) -> str:
     rng = np.random.default_rng(0)
-    out = [f"| metric | Spearman rho (short {short} ep vs long {long} ep) | 95% bootstrap CI | configurations |",
-           "|---|---|---|---|"]
+    out = [
+        f"| metric | Spearman rho (short {short} ep vs long {long} ep) | 95% bootstrap CI | configurations |",
+        "|---|---|---|---|",
+    ]
     docs = {}
     for e in (short, long):
         for mu in (20, 5):
@@ -101,8 +109,11 @@ def rank_table(root: Path, short: int, long: int) -> str:
                 boot.append(stats.spearmanr(bs, bl).statistic)
         lo, hi = np.percentile(boot, [2.5, 97.5])
         out.append(f"| {m} | {rho:.2f} | [{lo:.2f}, {hi:.2f}] | {len(configs)} |")
-    lines = ["", "| configuration | " + " | ".join(f"{m} short / long" for m in ("top1", "early", "gap", "f1")) + " |",
-             "|---" * 5 + "|"]
+    lines = [
+        "",
+        "| configuration | " + " | ".join(f"{m} short / long" for m in ("top1", "early", "gap", "f1")) + " |",
+        "|---" * 5 + "|",
+    ]
     for mu, lab in configs:
         cells = []
         for m in ("top1", "early", "gap", "f1"):
@@ -120,13 +131,29 @@ def main(root: Path) -> None:
     p = root / "exp-distance/compare.json"
     if p.exists():
         d = load(p)
-        parts += ["## minimum distance (digit-pairs)", f"mean run {run_seconds(d):.1f} s", "",
-                  means_table(d), "", tests_table(d), "", noise_table(d, "noise floor, digit-pairs")]
+        parts += [
+            "## minimum distance (digit-pairs)",
+            f"mean run {run_seconds(d):.1f} s",
+            "",
+            means_table(d),
+            "",
+            tests_table(d),
+            "",
+            noise_table(d, "noise floor, digit-pairs"),
+        ]
     p = root / "exp-noise-digits/compare.json"
     if p.exists():
         d = load(p)
-        parts += ["", "## noise floor (digits)", "", noise_table(d, "digits"), "", means_table(d), "",
-                  tests_table(d)]
+        parts += [
+            "",
+            "## noise floor (digits)",
+            "",
+            noise_table(d, "digits"),
+            "",
+            means_table(d),
+            "",
+            tests_table(d),
+        ]
     if (root / "exp-rank/e12-mu5/compare.json").exists():
         parts += ["", "## proxy rank (digits)", "", rank_table(root, 3, 12)]
     print("\n".join(parts))

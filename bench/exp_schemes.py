@@ -46,8 +46,7 @@ def _degrade(base: SchemeCode, d: int, seed: int = 0) -> SchemeCode:
         cand[1] = w
         code = ConstantWeightCode(cand)
         if code.d == d:
-            return SchemeCode(code, "degraded", seed, {"from": base.method, "target_d": d,
-                                                       "replaced_row": 1})
+            return SchemeCode(code, "degraded", seed, {"from": base.method, "target_d": d, "replaced_row": 1})
     raise SystemExit(f"could not build a code with d = {d}")
 
 

@@ -27,8 +27,17 @@ def old_run_seconds() -> float:
     from codesearch.train import TrainConfig, run_training
 
     scheme = read_scheme("runs/exp-schemes/d8.json")
-    cfg = TrainConfig(dataset="digit-pairs", preset="proxy-s100", epochs=30, batch_size=64, lr=0.2, mu=20.0,
-                      mu_warmup_epochs=5, samples_per_class=60, binary_train_limit=2000)
+    cfg = TrainConfig(
+        dataset="digit-pairs",
+        preset="proxy-s100",
+        epochs=30,
+        batch_size=64,
+        lr=0.2,
+        mu=20.0,
+        mu_warmup_epochs=5,
+        samples_per_class=60,
+        binary_train_limit=2000,
+    )
     t = time.perf_counter()
     run_training(cfg, scheme)
     return time.perf_counter() - t
@@ -40,10 +49,14 @@ def main(argv: list[str]) -> None:
     sec = np.array([r["seconds"] for r in doc["runs"] if r.get("seconds") is not None])
     old = old_run_seconds() if "--old" in argv else OLD_RECORDED_S
     fast = float(sec.mean())
-    print(f"fast setting: {sec.size} runs, mean {fast:.1f} s (min {sec.min():.1f}, max {sec.max():.1f}) per run")
+    print(
+        f"fast setting: {sec.size} runs, mean {fast:.1f} s (min {sec.min():.1f}, max {sec.max():.1f}) per run"
+    )
     print(f"old setting: {old:.1f} s per run ({'measured now' if '--old' in argv else 'recorded in README'})")
-    print(f"speed-up per run: {old / fast:.1f}x; 20 runs, 2 at a time: {10 * fast / 60:.1f} min (fast) "
-          f"vs {10 * old / 60:.1f} min (old, if two parallel runs kept their single-run time)")
+    print(
+        f"speed-up per run: {old / fast:.1f}x; 20 runs, 2 at a time: {10 * fast / 60:.1f} min (fast) "
+        f"vs {10 * old / 60:.1f} min (old, if two parallel runs kept their single-run time)"
+    )
 
 
 if __name__ == "__main__":

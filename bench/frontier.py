@@ -75,8 +75,16 @@ def run_point(point: tuple[int, int, int]) -> dict:
     t0 = time.perf_counter()
     res = generate("auto", GenerateRequest(k, n, w, seed=0, time_limit=120.0))
     d, pairs, spread = score_matrix(res.code.matrix)
-    return {"K": k, "N": n, "w": w, "d": d, "pairs": pairs, "spread": spread,
-            "seconds": round(time.perf_counter() - t0, 2), "winner": res.params.get("winner")}
+    return {
+        "K": k,
+        "N": n,
+        "w": w,
+        "d": d,
+        "pairs": pairs,
+        "spread": spread,
+        "seconds": round(time.perf_counter() - t0, 2),
+        "winner": res.params.get("winner"),
+    }
 
 
 def main() -> None:
@@ -102,17 +110,26 @@ def main() -> None:
             at_best += 1
         else:
             misses.append(r)
-        print(f"K={r['K']:5d} N={r['N']:2d} w={r['w']:2d}  d={r['d']:2d} best known={r['best_known_d']}  "
-              f"pairs={r['pairs']:6d} spread={r['spread']} {r['seconds']:6.1f}s  {r['winner']}", flush=True)
+        print(
+            f"K={r['K']:5d} N={r['N']:2d} w={r['w']:2d}  d={r['d']:2d} best known={r['best_known_d']}  "
+            f"pairs={r['pairs']:6d} spread={r['spread']} {r['seconds']:6.1f}s  {r['winner']}",
+            flush=True,
+        )
     known = len(results) - unknown
     secs = sorted(r["seconds"] for r in results)
     balanced = sum(r["spread"] <= (0 if (r["K"] * r["w"]) % r["N"] == 0 else 1) for r in results)
-    print(f"\npoints: {len(results)} (best known d known for {known}); at best known d: {at_best}/{known} "
-          f"= {100 * at_best / max(1, known):.1f}%")
-    print(f"seconds per point: median {secs[len(secs) // 2]:.1f}, max {secs[-1]:.1f}; wall {wall:.0f} s "
-          f"with {args.workers} workers")
-    print(f"smallest possible column spread: {balanced}/{len(results)}; "
-          f"max spread {max(r['spread'] for r in results)}")
+    print(
+        f"\npoints: {len(results)} (best known d known for {known}); at best known d: {at_best}/{known} "
+        f"= {100 * at_best / max(1, known):.1f}%"
+    )
+    print(
+        f"seconds per point: median {secs[len(secs) // 2]:.1f}, max {secs[-1]:.1f}; wall {wall:.0f} s "
+        f"with {args.workers} workers"
+    )
+    print(
+        f"smallest possible column spread: {balanced}/{len(results)}; "
+        f"max spread {max(r['spread'] for r in results)}"
+    )
     for r in misses:
         print(f"MISS K={r['K']} N={r['N']} w={r['w']}: d={r['d']} < {r['best_known_d']}")
     if args.json:

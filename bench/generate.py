@@ -42,21 +42,27 @@ def main(argv=None) -> int:
     if args.rows:
         rows = [(tuple(int(x) for x in r.split(",")), None) for r in args.rows.split(";")]
     methods = args.methods.split(",")
-    print(f"{'K,N,w':>12} {'method':>10} {'d':>3} {'pairs':>7} {'spread':>6} {'seconds':>8} "
-          f"{'bound d':>7} {'LP pairs':>8}  note")
+    print(
+        f"{'K,N,w':>12} {'method':>10} {'d':>3} {'pairs':>7} {'spread':>6} {'seconds':>8} "
+        f"{'bound d':>7} {'LP pairs':>8}  note"
+    )
     for (k, n, w), paper in rows:
         bound = max_distance_bound(k, n, w)
         lp = lp_min_pairs(k, n, w, bound)
         if paper:
-            print(f"{f'{k},{n},{w}':>12} {'paper':>10} {paper[0]:>3} {paper[1]:>7} {paper[2]:>6} {'':>8} "
-                  f"{bound:>7} {lp if lp is not None else '-':>8}")
+            print(
+                f"{f'{k},{n},{w}':>12} {'paper':>10} {paper[0]:>3} {paper[1]:>7} {paper[2]:>6} {'':>8} "
+                f"{bound:>7} {lp if lp is not None else '-':>8}"
+            )
         for method in methods:
             t0 = time.perf_counter()
             try:
                 res = generate(method, GenerateRequest(k, n, w, seed=args.seed, time_limit=args.time_limit))
             except GenerationError as exc:
-                print(f"{f'{k},{n},{w}':>12} {method:>10} {'-':>3} {'-':>7} {'-':>6} "
-                      f"{time.perf_counter() - t0:>8.2f} {bound:>7} {'':>8}  {exc}")
+                print(
+                    f"{f'{k},{n},{w}':>12} {method:>10} {'-':>3} {'-':>7} {'-':>6} "
+                    f"{time.perf_counter() - t0:>8.2f} {bound:>7} {'':>8}  {exc}"
+                )
                 continue
             d, pairs, spread = score_matrix(res.code.matrix)
             lp_d = lp_min_pairs(k, n, w, d)
@@ -68,9 +74,11 @@ def main(argv=None) -> int:
                 note += " TIME CAP HIT"
             if method == "lexicode":
                 note += f" H={p['h_min']} L={p['lexicode_size']} scanned={p['scanned']}"
-            print(f"{f'{k},{n},{w}':>12} {method:>10} {d:>3} {pairs:>7} {spread:>6} "
-                  f"{time.perf_counter() - t0:>8.2f} {bound:>7} {lp_d if lp_d is not None else '-':>8}  {note}",
-                  flush=True)
+            print(
+                f"{f'{k},{n},{w}':>12} {method:>10} {d:>3} {pairs:>7} {spread:>6} "
+                f"{time.perf_counter() - t0:>8.2f} {bound:>7} {lp_d if lp_d is not None else '-':>8}  {note}",
+                flush=True,
+            )
     return 0
 
 

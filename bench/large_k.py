@@ -15,14 +15,39 @@ import sys
 import tempfile
 import time
 
-CASES = [(21841, 64, 16), (21841, 64, 8), (21841, 128, 32), (21841, 128, 16), (100000, 128, 32), (100000, 128, 16)]
+CASES = [
+    (21841, 64, 16),
+    (21841, 64, 8),
+    (21841, 128, 32),
+    (21841, 128, 16),
+    (100000, 128, 32),
+    (100000, 128, 16),
+]
 
 
 def run(k: int, n: int, w: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "s.json")
-        cmd = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "codesearch", "generate", "-K", str(k), "-N", str(n),
-               "-w", str(w), "--time-limit", "120", "--out", out, "--json"]
+        cmd = [
+            "/usr/bin/time",
+            "-f",
+            "%M",
+            sys.executable,
+            "-m",
+            "codesearch",
+            "generate",
+            "-K",
+            str(k),
+            "-N",
+            str(n),
+            "-w",
+            str(w),
+            "--time-limit",
+            "120",
+            "--out",
+            out,
+            "--json",
+        ]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         secs = time.perf_counter() - t0
@@ -31,10 +56,19 @@ def run(k: int, n: int, w: int) -> dict:
         rss_kb = int(proc.stderr.strip().splitlines()[-1])
         code = json.loads(proc.stdout)["codes"][0]
         m = code["metrics"]
-        return {"K": k, "N": n, "w": w, "seconds": round(secs, 1), "peak_rss_mb": rss_kb // 1024,
-                "d": m["min_distance"], "pairs_at_d": m["pairs_at_min_distance"], "spread": m["column_spread"],
-                "bound": m["max_distance_bound"], "lp_min_pairs": m["lp_min_pairs_at_min_distance"],
-                "winner": code["generator"]["params"].get("winner")}
+        return {
+            "K": k,
+            "N": n,
+            "w": w,
+            "seconds": round(secs, 1),
+            "peak_rss_mb": rss_kb // 1024,
+            "d": m["min_distance"],
+            "pairs_at_d": m["pairs_at_min_distance"],
+            "spread": m["column_spread"],
+            "bound": m["max_distance_bound"],
+            "lp_min_pairs": m["lp_min_pairs_at_min_distance"],
+            "winner": code["generator"]["params"].get("winner"),
+        }
 
 
 def main() -> None:
@@ -49,8 +83,11 @@ def main() -> None:
         if "error" in r:
             print(f"| {k} | {n} | {w} | error: {r['error']} |", flush=True)
             continue
-        print(f"| {k} | {n} | {w} | {r['d']} | {r['bound']} | {r['pairs_at_d']} | {r['spread']} | {r['seconds']} "
-              f"| {r['peak_rss_mb']} |", flush=True)
+        print(
+            f"| {k} | {n} | {w} | {r['d']} | {r['bound']} | {r['pairs_at_d']} | {r['spread']} | {r['seconds']} "
+            f"| {r['peak_rss_mb']} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -161,8 +161,14 @@ def run_timing(args) -> dict:
 
     med = {v: statistics.median(t) for v, t in times.items()}
     out = {
-        "preset": args.preset, "batch": args.batch, "device": str(device), "threads": args.threads,
-        "rounds": args.rounds, "times_s": times, "cpu_times_s": cpu, "median_s": med,
+        "preset": args.preset,
+        "batch": args.batch,
+        "device": str(device),
+        "threads": args.threads,
+        "rounds": args.rounds,
+        "times_s": times,
+        "cpu_times_s": cpu,
+        "median_s": med,
         "median_cpu_s": {v: statistics.median(t) for v, t in cpu.items()},
         "ratio_coded_over_plain": ratio(times, "coded", "plain"),
         "ratio_of_medians": med["coded"] / med["plain"],
@@ -194,8 +200,13 @@ def run_memory(args) -> dict:
         step(model, opt, x, y, device)
     sync(device)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out = {"variant": args.memory, "maxrss_mib": peak / 1024, "maxrss_before_model_mib": before / 1024,
-           "maxrss_after_build_mib": after_build / 1024, "step_peak_over_build_mib": (peak - after_build) / 1024}
+    out = {
+        "variant": args.memory,
+        "maxrss_mib": peak / 1024,
+        "maxrss_before_model_mib": before / 1024,
+        "maxrss_after_build_mib": after_build / 1024,
+        "step_peak_over_build_mib": (peak - after_build) / 1024,
+    }
     if device.type == "cuda":
         out["cuda_max_allocated_mib"] = torch.cuda.max_memory_allocated(device) / 2**20
     return out
@@ -228,16 +239,22 @@ def run_check(args) -> dict:
                 o = model(x, y)
                 loss = F.cross_entropy(o.logits.float(), y) + 6 * o.coding_loss
             loss.backward()
-            res[name] = (o.logits.float().detach(), torch.stack([e.detach() for e in o.energies]),
-                         o.coding_loss.detach(), model.blocks[-1].conv3.weight.grad.float())
+            res[name] = (
+                o.logits.float().detach(),
+                torch.stack([e.detach() for e in o.energies]),
+                o.coding_loss.detach(),
+                model.blocks[-1].conv3.weight.grad.float(),
+            )
         f, d = res["fast"], res["direct"]
 
         def rel(a, b):
             return float((a - b).abs().max() / b.abs().max().clamp_min(1e-12))
 
         out["bf16" if amp else "fp32"] = {
-            "logits_rel_err": rel(f[0], d[0]), "energies_rel_err": rel(f[1], d[1]),
-            "coding_loss_rel_err": rel(f[2], d[2]), "grad_rel_err": rel(f[3], d[3]),
+            "logits_rel_err": rel(f[0], d[0]),
+            "energies_rel_err": rel(f[1], d[1]),
+            "coding_loss_rel_err": rel(f[2], d[2]),
+            "grad_rel_err": rel(f[3], d[3]),
             "finite": bool(all(torch.isfinite(t).all() for t in f)),
         }
     return out
@@ -253,7 +270,9 @@ def main(argv=None) -> int:
     ap.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     ap.add_argument("--direct", action="store_true", help="also time the materialising (paper) block")
     ap.add_argument("--memory", choices=["coded", "plain", "direct"], help=argparse.SUPPRESS)
-    ap.add_argument("--check", action="store_true", help="compare the fast and the materialising block, then exit")
+    ap.add_argument(
+        "--check", action="store_true", help="compare the fast and the materialising block, then exit"
+    )
     ap.add_argument("--json", help="write the results to this JSON file")
     args = ap.parse_args(argv)
     if args.check:
@@ -266,28 +285,52 @@ def main(argv=None) -> int:
     memory = {}
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     for v in ["coded", "plain"] + (["direct"] if args.direct else []):
-        cmd = [sys.executable, __file__, "--memory", v, "--preset", args.preset, "--batch", str(args.batch),
-               "--threads", str(args.threads), "--device", args.device]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--memory",
+            v,
+            "--preset",
+            args.preset,
+            "--batch",
+            str(args.batch),
+            "--threads",
+            str(args.threads),
+            "--device",
+            args.device,
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
         memory[v] = json.loads(proc.stdout.strip().splitlines()[-1])
     timing = run_timing(args)
     result = {"timing": timing, "memory": memory, "command": " ".join([Path(sys.executable).name, *sys.argv])}
     med = timing["median_s"]
-    print(f"preset {args.preset}, batch {args.batch}, {timing['device']}, {args.threads} threads, "
-          f"{args.rounds} rounds")
+    print(
+        f"preset {args.preset}, batch {args.batch}, {timing['device']}, {args.threads} threads, "
+        f"{args.rounds} rounds"
+    )
     for v in med:
         mem = memory[v]
-        extra = f", cuda peak {mem['cuda_max_allocated_mib']:.0f} MiB" if "cuda_max_allocated_mib" in mem else ""
-        print(f"  {v:6s} median step {med[v]:.3f} s (CPU time {timing['median_cpu_s'][v]:.3f} s), peak RSS {mem['maxrss_mib']:.0f} MiB "
-              f"(+{mem['step_peak_over_build_mib']:.0f} MiB over the built model){extra}")
-    print(f"  coded / plain: {timing['ratio_coded_over_plain']:.3f} (median of per-round ratios), "
-          f"{timing['ratio_of_medians']:.3f} (ratio of medians), "
-          f"{timing['cpu_ratio_coded_over_plain']:.3f} (CPU time, median of per-round ratios)")
-    print(f"  coded / plain, fastest steps: {timing['ratio_of_minimums']:.3f} (wall), "
-          f"{timing['cpu_ratio_of_minimums']:.3f} (CPU time)")
+        extra = (
+            f", cuda peak {mem['cuda_max_allocated_mib']:.0f} MiB" if "cuda_max_allocated_mib" in mem else ""
+        )
+        print(
+            f"  {v:6s} median step {med[v]:.3f} s (CPU time {timing['median_cpu_s'][v]:.3f} s), peak RSS {mem['maxrss_mib']:.0f} MiB "
+            f"(+{mem['step_peak_over_build_mib']:.0f} MiB over the built model){extra}"
+        )
+    print(
+        f"  coded / plain: {timing['ratio_coded_over_plain']:.3f} (median of per-round ratios), "
+        f"{timing['ratio_of_medians']:.3f} (ratio of medians), "
+        f"{timing['cpu_ratio_coded_over_plain']:.3f} (CPU time, median of per-round ratios)"
+    )
+    print(
+        f"  coded / plain, fastest steps: {timing['ratio_of_minimums']:.3f} (wall), "
+        f"{timing['cpu_ratio_of_minimums']:.3f} (CPU time)"
+    )
     if args.direct:
-        print(f"  direct / plain: {timing['ratio_direct_over_plain']:.3f} (wall), "
-              f"{timing['cpu_ratio_direct_over_plain']:.3f} (CPU time)")
+        print(
+            f"  direct / plain: {timing['ratio_direct_over_plain']:.3f} (wall), "
+            f"{timing['cpu_ratio_direct_over_plain']:.3f} (CPU time)"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
     return 0

@@ -15,13 +15,32 @@ from __future__ import annotations
 FAST_EPOCHS = 10
 
 SETTINGS = {
-    "slow": {"epochs": 30, "batch_size": 64, "lr": 0.2, "mu": 20.0, "mu_warmup_epochs": 5, "samples_per_class": 60,
-             "binary_train_limit": 2000},
-    "fast": {"epochs": FAST_EPOCHS, "batch_size": 64, "lr": 0.2, "mu": 20.0, "mu_warmup_epochs": 2,
-             "samples_per_class": 60, "binary_train_limit": 2000, "channels_last": True},
+    "slow": {
+        "epochs": 30,
+        "batch_size": 64,
+        "lr": 0.2,
+        "mu": 20.0,
+        "mu_warmup_epochs": 5,
+        "samples_per_class": 60,
+        "binary_train_limit": 2000,
+    },
+    "fast": {
+        "epochs": FAST_EPOCHS,
+        "batch_size": 64,
+        "lr": 0.2,
+        "mu": 20.0,
+        "mu_warmup_epochs": 2,
+        "samples_per_class": 60,
+        "binary_train_limit": 2000,
+        "channels_last": True,
+    },
     "digits": {"epochs": 20, "batch_size": 128, "lr": 0.1, "mu": 20.0},
 }
-DATASET = {"slow": ("digit-pairs", "proxy-s100"), "fast": ("digit-pairs", "proxy-s100"), "digits": ("digits", "proxy-s")}
+DATASET = {
+    "slow": ("digit-pairs", "proxy-s100"),
+    "fast": ("digit-pairs", "proxy-s100"),
+    "digits": ("digits", "proxy-s"),
+}
 
 
 def flags(name: str, **changes) -> list[str]:

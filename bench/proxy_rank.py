@@ -53,9 +53,15 @@ def spearman_with_ci(a: dict, b: dict, resamples: int = 2000, seed: int = 0) -> 
         if np.ptp(ra) == 0 or np.ptp(rb) == 0:
             continue
         boot.append(spearmanr(ra, rb)[0])
-    lo, hi = (np.percentile(boot, [2.5, 97.5]) if boot else (np.nan, np.nan))
-    return {"configs": len(keys), "rho": float(rho), "p": float(p), "ci_low": float(lo), "ci_high": float(hi),
-            "resamples": len(boot)}
+    lo, hi = np.percentile(boot, [2.5, 97.5]) if boot else (np.nan, np.nan)
+    return {
+        "configs": len(keys),
+        "rho": float(rho),
+        "p": float(p),
+        "ci_low": float(lo),
+        "ci_high": float(hi),
+        "resamples": len(boot),
+    }
 
 
 def digits_entries(schemes: Path):
@@ -67,16 +73,18 @@ def digits_entries(schemes: Path):
         preset = get_preset("proxy-s")
         codes = []
         for w, n in preset.code_shapes:
-            r = generate(method, GenerateRequest(10, n, w, seed=seed, params=dict(params or {}), time_limit=30.0))
+            r = generate(
+                method, GenerateRequest(10, n, w, seed=seed, params=dict(params or {}), time_limit=30.0)
+            )
             codes.append(SchemeCode(r.code, r.method, r.seed, r.params))
         return Scheme(num_classes=10, codes=tuple(codes), preset="proxy-s")
 
     paper, anneal, rand = scheme("lexicode"), scheme("anneal"), scheme("random", 0, {"trials": 1})
     base = {"batch_size": 64}
     return [
-        ("paper", paper, base),                                  # lexicode codes, lr 0.1, mu 20, p_drop 0.1
+        ("paper", paper, base),  # lexicode codes, lr 0.1, mu 20, p_drop 0.1
         ("anneal", anneal, base),
-        ("random", rand, base),                                  # one random balanced draw per code
+        ("random", rand, base),  # one random balanced draw per code
         ("anneal-lr0.25", anneal, {**base, "lr": 0.25}),
         ("anneal-mu6", anneal, {**base, "mu": 6.0}),
         ("anneal-pdrop0.3", anneal, {**base, "p_drop": 0.3}),
@@ -103,13 +111,18 @@ def main() -> int:
 
     def progress(event, info):
         if event in ("run", "done", "reused"):
-            print(event, {k: v for k, v in info.items() if k in ("label", "seed", "status", "seconds")},
-                  file=sys.stderr, flush=True)
+            print(
+                event,
+                {k: v for k, v in info.items() if k in ("label", "seed", "status", "seconds")},
+                file=sys.stderr,
+                flush=True,
+            )
 
     if args.task == "digits":
         entries = digits_entries(out / "schemes")
-        mk = lambda lab, sch, ov, ep, tag: CompareEntry(f"{lab}@{ep}", sch, TrainConfig(
-            dataset="digits", preset="proxy-s", epochs=ep, **ov))
+        mk = lambda lab, sch, ov, ep, tag: CompareEntry(
+            f"{lab}@{ep}", sch, TrainConfig(dataset="digits", preset="proxy-s", epochs=ep, **ov)
+        )
         short = [mk(*e, DIGITS_SHORT, "short") for e in entries]
         long = [mk(*e, 4 * DIGITS_SHORT, "long") for e in entries]
         names = ("short (4 epochs)", "long (16 epochs)")
@@ -118,10 +131,21 @@ def main() -> int:
 
         paths = build(out / "schemes")
         ds, preset = DATASET["fast"]
-        short = [CompareEntry(lab, read_scheme(p), TrainConfig(dataset=ds, preset=preset, **SETTINGS["fast"]), str(p))
-                 for lab, p in paths.items()]
-        long = [CompareEntry(f"slow-{lab}", read_scheme(p), TrainConfig(dataset=ds, preset=preset, **SETTINGS["slow"]),
-                             str(p)) for lab, p in paths.items()]
+        short = [
+            CompareEntry(
+                lab, read_scheme(p), TrainConfig(dataset=ds, preset=preset, **SETTINGS["fast"]), str(p)
+            )
+            for lab, p in paths.items()
+        ]
+        long = [
+            CompareEntry(
+                f"slow-{lab}",
+                read_scheme(p),
+                TrainConfig(dataset=ds, preset=preset, **SETTINGS["slow"]),
+                str(p),
+            )
+            for lab, p in paths.items()
+        ]
         names = ("fast", "slow")
     rs = run_comparison(short, list(range(args.seeds)), out_dir=out, jobs=args.jobs, progress=progress)
     rl = run_comparison(long, list(range(long_seeds)), out_dir=out, jobs=args.jobs, progress=progress)
@@ -138,8 +162,15 @@ def main() -> int:
         r = spearman_with_ci(a, b)
         doc["metrics"][m] = {"short": a, "long": b, **r}
         scale = 1 if m in ("f1", "fraction") else 100
-        cells = [f"{scale * np.mean(a[k]):.2f} / {scale * np.mean(b[k]):.2f}" if a[k] and b[k] else "-" for k in keys]
-        rho = "undefined (constant)" if r["rho"] is None else f"{r['rho']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]"
+        cells = [
+            f"{scale * np.mean(a[k]):.2f} / {scale * np.mean(b[k]):.2f}" if a[k] and b[k] else "-"
+            for k in keys
+        ]
+        rho = (
+            "undefined (constant)"
+            if r["rho"] is None
+            else f"{r['rho']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]"
+        )
         print(f"| {m} | " + " | ".join(cells) + f" | {rho} |")
     (out / f"rank-{args.task}.json").write_text(json.dumps(doc, indent=2) + "\n")
     return 0

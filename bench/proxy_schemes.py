@@ -26,13 +26,19 @@ from codesearch.io import read_scheme, write_scheme
 
 PLAN = ("20/20", "20/20", "8/20", "4/20", "4/20")
 # label: (method, seed, min_distance) of the 8/20 code
-EIGHTS = {"d2": ("random", 0, None, {"trials": 1}), "d4": ("random", 0, 4, {}), "d6": ("lexicode", 0, 6, {}),
-          "d8": ("anneal", 0, None, {})}
+EIGHTS = {
+    "d2": ("random", 0, None, {"trials": 1}),
+    "d4": ("random", 0, 4, {}),
+    "d6": ("lexicode", 0, 6, {}),
+    "d8": ("anneal", 0, None, {}),
+}
 
 
 def _code(method: str, w: int, seed: int, d: int | None, params: dict | None = None) -> SchemeCode:
-    res = generate(method, GenerateRequest(100, 20, w, seed=seed, min_distance=d, time_limit=60.0,
-                                           params=dict(params or {})))
+    res = generate(
+        method,
+        GenerateRequest(100, 20, w, seed=seed, min_distance=d, time_limit=60.0, params=dict(params or {})),
+    )
     return SchemeCode(res.code, res.method, res.seed, res.params)
 
 
@@ -45,13 +51,22 @@ def build(out: Path) -> dict[str, Path]:
         if not path.exists():
             eight = _code(method, 8, seed, d, params)
             if code_metrics(eight.code)["min_distance"] != int(label[1:]):
-                raise SystemExit(f"{label}: {method} seed {seed} gave d = {code_metrics(eight.code)['min_distance']}")
+                raise SystemExit(
+                    f"{label}: {method} seed {seed} gave d = {code_metrics(eight.code)['min_distance']}"
+                )
             write_scheme(Scheme(100, (eight, four), preset="proxy-s100", blocks=PLAN), path)
         paths[label] = path
     path = out / "lexicode.json"
     if not path.exists():
-        write_scheme(Scheme(100, (_code("lexicode", 8, 0, None), _code("lexicode", 4, 0, None)), preset="proxy-s100",
-                            blocks=PLAN), path)
+        write_scheme(
+            Scheme(
+                100,
+                (_code("lexicode", 8, 0, None), _code("lexicode", 4, 0, None)),
+                preset="proxy-s100",
+                blocks=PLAN,
+            ),
+            path,
+        )
     paths["lexicode"] = path
     return paths
 

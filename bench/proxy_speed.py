@@ -52,9 +52,19 @@ def measure(setting: str, out: Path, seed: int) -> dict:
     m = run_training(config, scheme, out_dir=folder, overwrite=True, progress=progress)
     w1, c1 = time.perf_counter(), time.process_time()
     we, ce = marks["eval"]
-    res = {"setting": setting, "config": SETTINGS[setting], "seed": seed, "status": m["status"],
-           "wall_seconds": w1 - w0, "cpu_seconds": c1 - c0, "train_wall": we - w0, "train_cpu": ce - c0,
-           "eval_wall": w1 - we, "eval_cpu": c1 - ce, "metrics": scheme_metrics(m)}
+    res = {
+        "setting": setting,
+        "config": SETTINGS[setting],
+        "seed": seed,
+        "status": m["status"],
+        "wall_seconds": w1 - w0,
+        "cpu_seconds": c1 - c0,
+        "train_wall": we - w0,
+        "train_cpu": ce - c0,
+        "eval_wall": w1 - we,
+        "eval_cpu": c1 - ce,
+        "metrics": scheme_metrics(m),
+    }
     if setting == "fast":
         res["removal_test"] = removal_timing(folder, config)
     return res
@@ -74,8 +84,12 @@ def removal_timing(run_dir: Path, config) -> dict:
         c0 = time.process_time()
         out[name] = fn(model, test, block, config.eval_batch_size, "cpu", contextlib.nullcontext, config.seed)
         out[name + "_cpu"] = time.process_time() - c0
-    return {"plain_cpu": out["plain_cpu"], "shared_prefix_cpu": out["shared_prefix_cpu"],
-            "same_accuracies": out["plain"] == out["shared_prefix"], "images": len(test)}
+    return {
+        "plain_cpu": out["plain_cpu"],
+        "shared_prefix_cpu": out["shared_prefix_cpu"],
+        "same_accuracies": out["plain"] == out["shared_prefix"],
+        "images": len(test),
+    }
 
 
 def profile(steps: int = 10) -> int:
@@ -120,8 +134,10 @@ def profile(steps: int = 10) -> int:
             for _ in range(steps):
                 step(x, y, variant == "bf16")
             dt = (time.process_time() - t0) / steps
-            print(f"{variant:13s} batch {bs:3d}: {dt * 1000:6.1f} ms CPU per step, {dt / bs * 1e6:5.0f} us per image, "
-                  f"{fc.get_total_flops() / 64 * bs / dt / 1e9:5.1f} GFLOP/s")
+            print(
+                f"{variant:13s} batch {bs:3d}: {dt * 1000:6.1f} ms CPU per step, {dt / bs * 1e6:5.0f} us per image, "
+                f"{fc.get_total_flops() / 64 * bs / dt / 1e9:5.1f} GFLOP/s"
+            )
     model.to(memory_format=torch.contiguous_format)
     x, y = data.x[:64], data.y[:64]
     with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
@@ -132,26 +148,40 @@ def profile(steps: int = 10) -> int:
 
 
 def report(folder: Path) -> int:
-    rows = {s: json.loads((folder / f"speed-{s}.json").read_text()) for s in ("slow", "fast") if (folder / f"speed-{s}.json").exists()}
-    print("| setting | train wall / CPU (s) | eval wall / CPU (s) | total wall / CPU (s) | top1 | early | gap | f1 | fraction |")
+    rows = {
+        s: json.loads((folder / f"speed-{s}.json").read_text())
+        for s in ("slow", "fast")
+        if (folder / f"speed-{s}.json").exists()
+    }
+    print(
+        "| setting | train wall / CPU (s) | eval wall / CPU (s) | total wall / CPU (s) | top1 | early | gap | f1 | fraction |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for s, r in rows.items():
         m = r["metrics"]
-        print(f"| {s} | {r['train_wall']:.1f} / {r['train_cpu']:.1f} | {r['eval_wall']:.1f} / {r['eval_cpu']:.1f} | "
-              f"{r['wall_seconds']:.1f} / {r['cpu_seconds']:.1f} | {100 * m['top1']:.2f} | {100 * m['early']:.2f} | "
-              f"{100 * m['gap']:.2f} | {m['f1']:.3f} | {m['fraction']:.3f} |")
+        print(
+            f"| {s} | {r['train_wall']:.1f} / {r['train_cpu']:.1f} | {r['eval_wall']:.1f} / {r['eval_cpu']:.1f} | "
+            f"{r['wall_seconds']:.1f} / {r['cpu_seconds']:.1f} | {100 * m['top1']:.2f} | {100 * m['early']:.2f} | "
+            f"{100 * m['gap']:.2f} | {m['f1']:.3f} | {m['fraction']:.3f} |"
+        )
     if len(rows) == 2:
         s, f = rows["slow"], rows["fast"]
-        print(f"\nspeed-up (CPU seconds): {s['cpu_seconds'] / f['cpu_seconds']:.2f}x total, "
-              f"{s['train_cpu'] / f['train_cpu']:.2f}x training, {s['eval_cpu'] / f['eval_cpu']:.2f}x evaluation")
+        print(
+            f"\nspeed-up (CPU seconds): {s['cpu_seconds'] / f['cpu_seconds']:.2f}x total, "
+            f"{s['train_cpu'] / f['train_cpu']:.2f}x training, {s['eval_cpu'] / f['eval_cpu']:.2f}x evaluation"
+        )
         print(f"speed-up (wall, shared machine): {s['wall_seconds'] / f['wall_seconds']:.2f}x")
-        print(f"25 digit-pairs runs, 2 at a time, idle 2-core machine: slow {25 * s['cpu_seconds'] / 2 / 60:.1f} min,"
-              f" fast {25 * f['cpu_seconds'] / 2 / 60:.1f} min")
+        print(
+            f"25 digit-pairs runs, 2 at a time, idle 2-core machine: slow {25 * s['cpu_seconds'] / 2 / 60:.1f} min,"
+            f" fast {25 * f['cpu_seconds'] / 2 / 60:.1f} min"
+        )
     if "fast" in rows:
         rt = rows["fast"]["removal_test"]
-        print(f"removal test ({rt['images']} images): plain {rt['plain_cpu']:.1f} s CPU, shared prefix "
-              f"{rt['shared_prefix_cpu']:.1f} s CPU ({rt['plain_cpu'] / rt['shared_prefix_cpu']:.2f}x), "
-              f"same accuracies: {rt['same_accuracies']}")
+        print(
+            f"removal test ({rt['images']} images): plain {rt['plain_cpu']:.1f} s CPU, shared prefix "
+            f"{rt['shared_prefix_cpu']:.1f} s CPU ({rt['plain_cpu'] / rt['shared_prefix_cpu']:.2f}x), "
+            f"same accuracies: {rt['same_accuracies']}"
+        )
     return 0
 
 

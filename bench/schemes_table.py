@@ -26,17 +26,30 @@ def rows(paths):
             paper = paper_summary(key)
             cs = m["column_sums"]
             winner = c.params.get("winner", c.method)
-            yield (Path(path).name, f"{key}", m["min_distance"], m["max_distance_bound"], f"{min(cs)}..{max(cs)}",
-                   m["pairs_at_min_distance"], m["lp_min_pairs_at_min_distance"], winner, paper)
+            yield (
+                Path(path).name,
+                f"{key}",
+                m["min_distance"],
+                m["max_distance_bound"],
+                f"{min(cs)}..{max(cs)}",
+                m["pairs_at_min_distance"],
+                m["lp_min_pairs_at_min_distance"],
+                winner,
+                paper,
+            )
 
 
 def main(argv):
     paths = argv or sorted(str(p) for p in Path("schemes").glob("*.json"))
-    print("| file | (K, N, w) | d | bound on d | column sums | pairs at d | LP min pairs at d | method "
-          "| paper: d / columns / pairs |")
+    print(
+        "| file | (K, N, w) | d | bound on d | column sums | pairs at d | LP min pairs at d | method "
+        "| paper: d / columns / pairs |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for name, key, d, bound, cols, pairs, lp, winner, paper in rows(paths):
-        print(f"| {name} | {key} | {d} | {bound} | {cols} | {pairs} | {lp if lp is not None else '-'} | {winner} | {paper} |")
+        print(
+            f"| {name} | {key} | {d} | {bound} | {cols} | {pairs} | {lp if lp is not None else '-'} | {winner} | {paper} |"
+        )
     return 0
 
 

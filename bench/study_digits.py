@@ -34,12 +34,40 @@ CLI = [sys.executable, "-c", "import sys; from codesearch.cli import main; sys.e
 def run_study(out: Path, workers: int, threads: int, args) -> dict:
     name = f"digits-{workers}x{threads}"
     storage = str(out / name / "journal.log")
-    create = [*CLI, "study", "create", name, "--storage", storage, "--classes", "10", "--dataset", "digits",
-              "--preset", "proxy-s", "--epochs", str(args.epochs), "--batch-size", str(args.batch_size),
-              "--pruner", args.pruner]
+    create = [
+        *CLI,
+        "study",
+        "create",
+        name,
+        "--storage",
+        storage,
+        "--classes",
+        "10",
+        "--dataset",
+        "digits",
+        "--preset",
+        "proxy-s",
+        "--epochs",
+        str(args.epochs),
+        "--batch-size",
+        str(args.batch_size),
+        "--pruner",
+        args.pruner,
+    ]
     subprocess.run(create, check=True, cwd=ROOT)
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
-    cmd = [*CLI, "study", "run", name, "--storage", storage, "--n-trials", str(args.trials), "--seed", str(args.seed)]
+    cmd = [
+        *CLI,
+        "study",
+        "run",
+        name,
+        "--storage",
+        storage,
+        "--n-trials",
+        str(args.trials),
+        "--seed",
+        str(args.seed),
+    ]
     t0 = time.perf_counter()
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL) for _ in range(workers)]
     codes = [p.wait() for p in procs]
@@ -56,13 +84,21 @@ def run_study(out: Path, workers: int, threads: int, args) -> dict:
     saved_epochs = sum(args.epochs - len(t.intermediate_values) for t in pruned)
     h.close()
     return {
-        "workers": workers, "torch_threads_per_worker": int(threads), "wall_seconds": round(wall, 1),
+        "workers": workers,
+        "torch_threads_per_worker": int(threads),
+        "wall_seconds": round(wall, 1),
         "counts": c.to_dict(),
         "best": {"trial": best.number, "top1": best.values[0], "params": best.params},
-        "paper_default": {"trial": paper.number, "state": paper.state.name,
-                          "top1": paper.values[0] if paper.values else None},
-        "pruning": {"pruned_trials": len(pruned), "epochs_saved": saved_epochs,
-                    "full_trials_saved": round(saved_epochs / args.epochs, 2)},
+        "paper_default": {
+            "trial": paper.number,
+            "state": paper.state.name,
+            "top1": paper.values[0] if paper.values else None,
+        },
+        "pruning": {
+            "pruned_trials": len(pruned),
+            "epochs_saved": saved_epochs,
+            "full_trials_saved": round(saved_epochs / args.epochs, 2),
+        },
         "trial_seconds_mean": round(sum(t.duration.total_seconds() for t in done) / len(done), 2),
     }
 
@@ -74,8 +110,12 @@ def main() -> int:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--pruner", default="median", choices=("median", "hyperband"))
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--runs", nargs="+", default=["1x2", "2x1"],
-                    help="WORKERSxTHREADS per run: workers at once x torch threads each (default 1x2 2x1)")
+    ap.add_argument(
+        "--runs",
+        nargs="+",
+        default=["1x2", "2x1"],
+        help="WORKERSxTHREADS per run: workers at once x torch threads each (default 1x2 2x1)",
+    )
     ap.add_argument("--out", default="runs/bench-study")
     ap.add_argument("--force", action="store_true", help="delete --out first if it exists")
     args = ap.parse_args()
@@ -91,15 +131,19 @@ def main() -> int:
         results.append(r)
         print(json.dumps(r), flush=True)
     (out / "results.json").write_text(json.dumps({"args": vars(args), "results": results}, indent=2) + "\n")
-    print("\n| workers | wall (s) | complete | pruned | failed | best top-1 (trial) | paper default top-1 | "
-          "epochs saved by pruning |")
+    print(
+        "\n| workers | wall (s) | complete | pruned | failed | best top-1 (trial) | paper default top-1 | "
+        "epochs saved by pruning |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
         c = r["counts"]
-        print(f"| {r['workers']} x {r['torch_threads_per_worker']} thread(s) | {r['wall_seconds']} | {c['complete']} | "
-              f"{c['pruned']} | {c['failed']} | {r['best']['top1']:.4f} ({r['best']['trial']}) | "
-              f"{r['paper_default']['top1']:.4f} | {r['pruning']['epochs_saved']} "
-              f"(= {r['pruning']['full_trials_saved']} full trials) |")
+        print(
+            f"| {r['workers']} x {r['torch_threads_per_worker']} thread(s) | {r['wall_seconds']} | {c['complete']} | "
+            f"{c['pruned']} | {c['failed']} | {r['best']['top1']:.4f} ({r['best']['trial']}) | "
+            f"{r['paper_default']['top1']:.4f} | {r['pruning']['epochs_saved']} "
+            f"(= {r['pruning']['full_trials_saved']} full trials) |"
+        )
     return 0
 
 

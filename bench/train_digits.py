@@ -29,9 +29,19 @@ from codesearch.codes._generator import GenerateRequest, generate
 TASKS = {
     # dataset, preset, TrainConfig overrides
     "digits": ("digits", "proxy-s", {"epochs": 20, "batch_size": 128, "lr": 0.1, "mu": 20.0}),
-    "digit-pairs": ("digit-pairs", "proxy-s100", {"epochs": 30, "batch_size": 64, "lr": 0.2, "mu": 20.0,
-                                                 "mu_warmup_epochs": 5, "samples_per_class": 60,
-                                                 "binary_train_limit": 2000}),
+    "digit-pairs": (
+        "digit-pairs",
+        "proxy-s100",
+        {
+            "epochs": 30,
+            "batch_size": 64,
+            "lr": 0.2,
+            "mu": 20.0,
+            "mu_warmup_epochs": 5,
+            "samples_per_class": 60,
+            "binary_train_limit": 2000,
+        },
+    ),
 }
 # The scheme's block plan per task (None: the preset's). digit-pairs leaves the first c3 block uncoded: at
 # that depth (receptive field 7x7 of an 8x16 pair image) it cannot follow a 100-class code (see README).
@@ -85,8 +95,10 @@ def summarize(m: dict) -> dict:
         "train_seconds": round(m["train_seconds"], 1),
         "eval_seconds": round(m["eval_seconds"], 1),
         "top1": round(100 * m["top1"], 2),
-        "early_decoding": {f"{r['stage']}#{r['index']} {r['code']}": round(100 * r["accuracy"], 2)
-                           for r in m["early_decoding"]},
+        "early_decoding": {
+            f"{r['stage']}#{r['index']} {r['code']}": round(100 * r["accuracy"], 2)
+            for r in m["early_decoding"]
+        },
         "binary_mean_f1": round(m["binary"]["mean_f1"], 4),
         "binary_mean_precision": round(m["binary"]["mean_precision"], 4),
         "binary_mean_recall": round(m["binary"]["mean_recall"], 4),
@@ -132,7 +144,9 @@ def binary_speed(run_dir: Path, config, classes: int) -> dict:
     bundle = load_dataset(config)
     train = bundle.train_eval
     if config.binary_train_limit is not None and config.binary_train_limit < len(train):
-        keep = np.sort(np.random.default_rng(config.seed).permutation(len(train))[: config.binary_train_limit])
+        keep = np.sort(
+            np.random.default_rng(config.seed).permutation(len(train))[: config.binary_train_limit]
+        )
         train = _take(train, keep)
     amp = contextlib.nullcontext
     t0 = time.perf_counter()
@@ -144,12 +158,20 @@ def binary_speed(run_dir: Path, config, classes: int) -> dict:
         for k in range(classes):
             clf = extract_binary_classifier(model, k).eval()
             for ds, s in ((train, s_train), (bundle.test, s_test)):
-                ref = torch.cat([clf(x) for x, _ in iter_batches(ds, config.eval_batch_size)]).double().numpy()
+                ref = (
+                    torch.cat([clf(x) for x, _ in iter_batches(ds, config.eval_batch_size)]).double().numpy()
+                )
                 worst = max(worst, float(np.abs(ref - s[:, k]).max()))
     direct = (time.perf_counter() - t0) * model.num_classes / classes
-    return {"images": len(train) + len(bundle.test), "classes": model.num_classes,
-            "binary_scores_seconds": round(fast, 1), "direct_seconds_extrapolated": round(direct, 1),
-            "direct_classes_timed": classes, "speedup": round(direct / fast, 1), "max_abs_difference": worst}
+    return {
+        "images": len(train) + len(bundle.test),
+        "classes": model.num_classes,
+        "binary_scores_seconds": round(fast, 1),
+        "direct_seconds_extrapolated": round(direct, 1),
+        "direct_classes_timed": classes,
+        "speedup": round(direct / fast, 1),
+        "max_abs_difference": worst,
+    }
 
 
 def main() -> int:
@@ -163,16 +185,29 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=int, help="override the task's epochs")
     p.add_argument("--mu", type=float, help="override the task's mu")
-    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                   help="override a TrainConfig field (repeatable), e.g. --set mu_warmup_epochs=5")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override a TrainConfig field (repeatable), e.g. --set mu_warmup_epochs=5",
+    )
     p.add_argument("--schemes", help="folder that caches the generated schemes")
-    p.add_argument("--plan", help="comma-separated code id per block (the scheme's blocks), e.g. "
-                   "20/20,20/20,8/20,4/20,4/20 leaves the first c3 block of proxy-s100 uncoded (the "
-                   "digit-pairs task's plan); 'default': the preset's plan")
+    p.add_argument(
+        "--plan",
+        help="comma-separated code id per block (the scheme's blocks), e.g. "
+        "20/20,20/20,8/20,4/20,4/20 leaves the first c3 block of proxy-s100 uncoded (the "
+        "digit-pairs task's plan); 'default': the preset's plan",
+    )
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
-    p.add_argument("--binary-speed", type=int, default=0, metavar="N",
-                   help="after each run, time binary_scores against extracting and running the first N "
-                   "classifiers directly (extrapolated to all classes)")
+    p.add_argument(
+        "--binary-speed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after each run, time binary_scores against extracting and running the first N "
+        "classifiers directly (extrapolated to all classes)",
+    )
     p.add_argument("--out", help="keep the run folders here (default: a temporary folder)")
     p.add_argument("--json", action="store_true", help="print one JSON object per task on stdout")
     args = p.parse_args()

@@ -43,17 +43,63 @@ def main() -> int:
         shutil.rmtree(out)
     storage = str(out / "journal.log")
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    subprocess.run([*CLI, "study", "create", "d", "--storage", storage, "--classes", "10", "--dataset", "digits",
-                    "--preset", "proxy-s", "--epochs", str(args.epochs), "--batch-size", str(args.batch_size)],
-                   check=True, cwd=ROOT, env=env)
+    subprocess.run(
+        [
+            *CLI,
+            "study",
+            "create",
+            "d",
+            "--storage",
+            storage,
+            "--classes",
+            "10",
+            "--dataset",
+            "digits",
+            "--preset",
+            "proxy-s",
+            "--epochs",
+            str(args.epochs),
+            "--batch-size",
+            str(args.batch_size),
+        ],
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
     t0 = time.perf_counter()
-    subprocess.run([*CLI, "study", "run", "d", "--storage", storage, "--n-trials", str(args.trials)], check=True,
-                   cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*CLI, "study", "run", "d", "--storage", storage, "--n-trials", str(args.trials)],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
     t_search = time.perf_counter() - t0
     t0 = time.perf_counter()
-    res = subprocess.run([*CLI, "study", "validate", "d", "--storage", storage, "--top", str(args.top), "--seeds",
-                          str(args.seeds), "--jobs", str(args.jobs), "--out", str(out / "validate"), "--json"],
-                         check=True, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    res = subprocess.run(
+        [
+            *CLI,
+            "study",
+            "validate",
+            "d",
+            "--storage",
+            storage,
+            "--top",
+            str(args.top),
+            "--seeds",
+            str(args.seeds),
+            "--jobs",
+            str(args.jobs),
+            "--out",
+            str(out / "validate"),
+            "--json",
+        ],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     t_validate = time.perf_counter() - t0
     record = json.loads(res.stdout)
 
@@ -64,19 +110,33 @@ def main() -> int:
     params = {t.number: t.params for t in h.study.get_trials()}
     h.close()
     floor = record["noise_floor"]
-    print(f"search: {args.trials} trials x {args.epochs} epochs, {t_search:.0f} s; validation: "
-          f"{len(record['trials'])} configurations x {args.seeds} seeds, {args.jobs} jobs, {t_validate:.0f} s")
-    print("| rank | trial | search top-1 (seed 0) | validated top-1 mean [95% CI] | vs paper default (Holm p) |")
+    print(
+        f"search: {args.trials} trials x {args.epochs} epochs, {t_search:.0f} s; validation: "
+        f"{len(record['trials'])} configurations x {args.seeds} seeds, {args.jobs} jobs, {t_validate:.0f} s"
+    )
+    print(
+        "| rank | trial | search top-1 (seed 0) | validated top-1 mean [95% CI] | vs paper default (Holm p) |"
+    )
     print("|---|---|---|---|---|")
     for i, r in enumerate(record["ranking"], 1):
         verdict = "reference" if r["paper_default"] else f"{r['verdict']} ({r['t_p_holm']:.3g})"
-        print(f"| {i} | {r['trial']}{' (paper)' if r['paper_default'] else ''} | {100 * search[r['trial']]:.2f} | "
-              f"{100 * r['mean']:.2f} [{100 * r['ci_low']:.2f}, {100 * r['ci_high']:.2f}] | {verdict} |")
-    print("noise floor (sd among seeds, % points): "
-          + ", ".join(f"{m} {100 * v['sd']:.2f}" for m, v in floor.items() if "." not in m))
+        print(
+            f"| {i} | {r['trial']}{' (paper)' if r['paper_default'] else ''} | {100 * search[r['trial']]:.2f} | "
+            f"{100 * r['mean']:.2f} [{100 * r['ci_low']:.2f}, {100 * r['ci_high']:.2f}] | {verdict} |"
+        )
+    print(
+        "noise floor (sd among seeds, % points): "
+        + ", ".join(f"{m} {100 * v['sd']:.2f}" for m, v in floor.items() if "." not in m)
+    )
     print("verdict:", record["statement"])
-    result = {"args": vars(args), "search_seconds": t_search, "validate_seconds": t_validate, "search_values": search,
-              "params": {n: params[n] for n in record["trials"]}, "validation": record}
+    result = {
+        "args": vars(args),
+        "search_seconds": t_search,
+        "validate_seconds": t_validate,
+        "search_values": search,
+        "params": {n: params[n] for n in record["trials"]},
+        "validation": record,
+    }
     (out / "result.json").write_text(json.dumps(result, indent=2) + "\n")
     return 0
 

@@ -66,12 +66,18 @@ def _check_limits(source, field: str, words: list) -> None:
     from .codes import MAX_CLASSES, MAX_SUBNNS
 
     if len(words) > MAX_CLASSES:
-        raise SchemeFileError(source, field + ".codewords",
-                              f"has {len(words)} codewords; the limit is MAX_CLASSES = {MAX_CLASSES}")
+        raise SchemeFileError(
+            source,
+            field + ".codewords",
+            f"has {len(words)} codewords; the limit is MAX_CLASSES = {MAX_CLASSES}",
+        )
     long = next((w for w in words if isinstance(w, str) and len(w) > MAX_SUBNNS), None)
     if long is not None:
-        raise SchemeFileError(source, field + ".codewords",
-                              f"has words of {len(long)} subNNs; the limit is MAX_SUBNNS = {MAX_SUBNNS}")
+        raise SchemeFileError(
+            source,
+            field + ".codewords",
+            f"has words of {len(long)} subNNs; the limit is MAX_SUBNNS = {MAX_SUBNNS}",
+        )
 
 
 def scheme_from_dict(data, source="<scheme>") -> Scheme:
@@ -108,7 +114,9 @@ def scheme_from_dict(data, source="<scheme>") -> Scheme:
             raise SchemeFileError(source, f + ".codewords", f"has {code.size} codewords for {k} classes")
         for key, want in (("subnns", code.n), ("active", code.w), ("id", code.id)):
             if cd.get(key) != want:
-                raise SchemeFileError(source, f"{f}.{key}", f"is {cd.get(key)!r} but the codewords give {want!r}")
+                raise SchemeFileError(
+                    source, f"{f}.{key}", f"is {cd.get(key)!r} but the codewords give {want!r}"
+                )
         gen = cd.get("generator") or {}
         if not isinstance(gen, dict) or not isinstance(gen.get("params", {}), dict):
             raise SchemeFileError(source, f + ".generator", "must be an object with method, seed, params")
@@ -120,10 +128,13 @@ def scheme_from_dict(data, source="<scheme>") -> Scheme:
             for key, value in stored.items():
                 if key in fresh and not _metrics_equal(value, fresh[key]):
                     raise SchemeFileError(
-                        source, f"{f}.metrics.{key}",
+                        source,
+                        f"{f}.metrics.{key}",
                         f"says {json.dumps(value)} but the codewords give {json.dumps(fresh[key])}",
                     )
-        codes.append(SchemeCode(code, str(gen.get("method", "manual")), gen.get("seed"), dict(gen.get("params", {}))))
+        codes.append(
+            SchemeCode(code, str(gen.get("method", "manual")), gen.get("seed"), dict(gen.get("params", {})))
+        )
     blocks = data.get("blocks")
     if blocks is not None and (not isinstance(blocks, list) or not all(isinstance(b, str) for b in blocks)):
         raise SchemeFileError(source, "blocks", "must be a list of code ids")
@@ -156,7 +167,9 @@ def loads_scheme(text: str, source="<string>") -> Scheme:
     except json.JSONDecodeError as exc:
         raise SchemeFileError(source, None, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     except (RecursionError, ValueError):  # nested too deep for the parser, an integer of thousands of digits
-        raise SchemeFileError(source, None, "not readable JSON (nested too deep or a number too long)") from None
+        raise SchemeFileError(
+            source, None, "not readable JSON (nested too deep or a number too long)"
+        ) from None
     return scheme_from_dict(data, source)
 
 
@@ -219,9 +232,16 @@ def write_scheme(scheme: Scheme, path, *, force: bool = False) -> Path:
 
 
 # -- exports ---------------------------------------------------------------------------------------
-PAPER_DICT_NAMES = {"cifar10": "SUBNNS_CODING_CIFAR10", "cifar100": "SUBNNS_CODING_CIFAR100",
-                    "imagenet": "SUBNNS_CODING_IMAGENET"}
-PAPER_NAMES_BY_CLASSES = {10: "SUBNNS_CODING_CIFAR10", 100: "SUBNNS_CODING_CIFAR100", 1000: "SUBNNS_CODING_IMAGENET"}
+PAPER_DICT_NAMES = {
+    "cifar10": "SUBNNS_CODING_CIFAR10",
+    "cifar100": "SUBNNS_CODING_CIFAR100",
+    "imagenet": "SUBNNS_CODING_IMAGENET",
+}
+PAPER_NAMES_BY_CLASSES = {
+    10: "SUBNNS_CODING_CIFAR10",
+    100: "SUBNNS_CODING_CIFAR100",
+    1000: "SUBNNS_CODING_IMAGENET",
+}
 
 
 def paper_dict_name(scheme: Scheme, name: str | None = None) -> str:

@@ -152,7 +152,7 @@ def holm(pvalues: Sequence[float]) -> list[float]:
 
 
 def verdict(mean_diff: float, p_adjusted: float, direction: str = "maximize", alpha: float = ALPHA) -> str:
-    """"better", "worse" or "no detectable difference" for a candidate whose paired difference against the
+    """ "better", "worse" or "no detectable difference" for a candidate whose paired difference against the
     reference is ``mean_diff`` with Holm-adjusted p-value ``p_adjusted``; ``direction`` says which way is good."""
     if direction not in ("maximize", "minimize"):
         raise ValueError(f"direction must be 'maximize' or 'minimize', not {direction!r}.")
@@ -173,25 +173,41 @@ class MetricComparison:
     verdict: str  # "better", "worse", "no detectable difference"
 
     def to_dict(self) -> dict:
-        return {"metric": self.metric, "candidate": self.candidate, "reference": self.reference,
-                **self.test.to_dict(), "t_p_holm": _none_if_nan(self.t_p_holm),
-                "wilcoxon_p_holm": _none_if_nan(self.wilcoxon_p_holm), "verdict": self.verdict}
+        return {
+            "metric": self.metric,
+            "candidate": self.candidate,
+            "reference": self.reference,
+            **self.test.to_dict(),
+            "t_p_holm": _none_if_nan(self.t_p_holm),
+            "wilcoxon_p_holm": _none_if_nan(self.wilcoxon_p_holm),
+            "verdict": self.verdict,
+        }
 
 
 def _pairs(ref: Sequence, cand: Sequence) -> tuple[list[float], list[float]]:
     """The positions where both samples hold a value (None or NaN marks a missing run)."""
     a, b = [], []
     for x, y in zip(ref, cand):
-        if x is None or y is None or (isinstance(x, float) and math.isnan(x)) or (isinstance(y, float) and math.isnan(y)):
+        if (
+            x is None
+            or y is None
+            or (isinstance(x, float) and math.isnan(x))
+            or (isinstance(y, float) and math.isnan(y))
+        ):
             continue
         a.append(float(x))
         b.append(float(y))
     return a, b
 
 
-def compare_samples(values: Mapping[str, Mapping[str, Sequence]], reference: str,
-                    directions: Mapping[str, str], *, alpha: float = ALPHA,
-                    confidence: float = CONFIDENCE) -> tuple[dict, dict]:
+def compare_samples(
+    values: Mapping[str, Mapping[str, Sequence]],
+    reference: str,
+    directions: Mapping[str, str],
+    *,
+    alpha: float = ALPHA,
+    confidence: float = CONFIDENCE,
+) -> tuple[dict, dict]:
     """Summaries of every label's metrics and paired comparisons of every other label against ``reference``.
 
     ``values[label][metric]`` is a list over the same seeds for every label (None where a run is missing).
@@ -200,8 +216,13 @@ def compare_samples(values: Mapping[str, Mapping[str, Sequence]], reference: str
     metrics the reference has). Holm's correction runs per metric over the candidates."""
     if reference not in values:
         raise ValueError(f"the reference {reference!r} is not among the labels.")
-    summaries = {label: {m: summarize([v for v in vs if v is not None and not _isnan(v)], confidence)
-                         for m, vs in metrics.items()} for label, metrics in values.items()}
+    summaries = {
+        label: {
+            m: summarize([v for v in vs if v is not None and not _isnan(v)], confidence)
+            for m, vs in metrics.items()
+        }
+        for label, metrics in values.items()
+    }
     ref = values[reference]
     comparisons: dict[str, dict] = {label: {} for label in values if label != reference}
     for metric, ref_values in ref.items():
@@ -215,7 +236,14 @@ def compare_samples(values: Mapping[str, Mapping[str, Sequence]], reference: str
         for label, tp, wp in zip(cands, t_adj, w_adj):
             t = tests[label]
             comparisons[label][metric] = MetricComparison(
-                metric, label, reference, t, tp, wp, verdict(t.mean_diff, tp, directions.get(metric, "maximize"), alpha))
+                metric,
+                label,
+                reference,
+                t,
+                tp,
+                wp,
+                verdict(t.mean_diff, tp, directions.get(metric, "maximize"), alpha),
+            )
     return summaries, comparisons
 
 
@@ -238,6 +266,18 @@ def pooled_sd(groups: Sequence[Sequence[float]]) -> tuple[float, int]:
 
 
 __all__ = [
-    "ALPHA", "BETTER", "CONFIDENCE", "NO_DIFFERENCE", "WORSE", "MetricComparison", "PairedTest", "Summary",
-    "compare_samples", "holm", "paired_test", "pooled_sd", "summarize", "verdict",
+    "ALPHA",
+    "BETTER",
+    "CONFIDENCE",
+    "NO_DIFFERENCE",
+    "WORSE",
+    "MetricComparison",
+    "PairedTest",
+    "Summary",
+    "compare_samples",
+    "holm",
+    "paired_test",
+    "pooled_sd",
+    "summarize",
+    "verdict",
 ]

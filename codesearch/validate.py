@@ -52,8 +52,10 @@ def validate_scheme_data(data) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(scheme_json_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
-        return [Problem(_path(e.absolute_path), e.message if len(e.message) <= 200 else e.message[:197] + "...")
-                for e in errors]
+        return [
+            Problem(_path(e.absolute_path), e.message if len(e.message) <= 200 else e.message[:197] + "...")
+            for e in errors
+        ]
     try:
         scheme_from_dict(data, "<scheme>")
     except SchemeFileError as exc:

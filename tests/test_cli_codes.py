@@ -10,8 +10,14 @@ from codesearch.io import read_scheme
 
 
 def cs(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "codesearch", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "codesearch", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
 
 
 def one_error_line(proc, code=2):
@@ -32,7 +38,9 @@ def test_help_and_generate_do_not_import_torch_or_optuna():
         "bad = [m for m in ('torch', 'optuna', 'torchvision', 'sklearn') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -57,7 +65,20 @@ def test_ratio_spellings_agree(ratio):
 
 
 def test_same_seed_same_bytes_and_no_file_without_out(tmp_path):
-    args = ("generate", "--classes", 20, "--active", 4, "--subnns", 10, "--method", "anneal", "--seed", 7, "--json")
+    args = (
+        "generate",
+        "--classes",
+        20,
+        "--active",
+        4,
+        "--subnns",
+        10,
+        "--method",
+        "anneal",
+        "--seed",
+        7,
+        "--json",
+    )
     a, b = cs(*args, cwd=tmp_path), cs(*args, cwd=tmp_path)
     assert a.returncode == 0, a.stderr
     assert a.stdout == b.stdout
@@ -132,7 +153,10 @@ def test_existing_out_needs_force(tmp_path):
     proc = cs("generate", "--classes", 10, "--active", 3, "--subnns", 10, "--out", out)
     assert "--force" in one_error_line(proc)
     assert out.read_text() == "precious"
-    assert cs("generate", "--classes", 10, "--active", 3, "--subnns", 10, "--out", out, "--force").returncode == 0
+    assert (
+        cs("generate", "--classes", 10, "--active", 3, "--subnns", 10, "--out", out, "--force").returncode
+        == 0
+    )
     assert read_scheme(out).codes[0].code.size == 10
 
 

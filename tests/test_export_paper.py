@@ -11,8 +11,11 @@ from codesearch.cli import main
 from codesearch.io import export_paper, paper_dict_name, read_scheme
 
 ROOT = Path(__file__).resolve().parents[1]
-CURATED = {"cifar10": "SUBNNS_CODING_CIFAR10", "cifar100": "SUBNNS_CODING_CIFAR100",
-           "imagenet": "SUBNNS_CODING_IMAGENET"}
+CURATED = {
+    "cifar10": "SUBNNS_CODING_CIFAR10",
+    "cifar100": "SUBNNS_CODING_CIFAR100",
+    "imagenet": "SUBNNS_CODING_IMAGENET",
+}
 
 # How the original code consumes the module: import it, take the dict, look up every block's ratio key
 # (uncoded ones too), and turn row k into class k's 0/1 mask over the block's N subNNs.
@@ -41,9 +44,20 @@ def test_exported_module_imports_and_is_consumed_like_the_original_code(tmp_path
     path = ROOT / "schemes" / f"{preset}.json"
     scheme = read_scheme(path)
     assert main(["export", str(path), "--format", "paper", "--out", str(tmp_path / "subNNs_codes.py")]) == 0
-    res = subprocess.run([sys.executable, "-c", CONSUMER, str(tmp_path), CURATED[preset],
-                          json.dumps(list(scheme.blocks)), str(scheme.num_classes)],
-                         capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CONSUMER,
+            str(tmp_path),
+            CURATED[preset],
+            json.dumps(list(scheme.blocks)),
+            str(scheme.num_classes),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     masks = json.loads(res.stdout)
     assert set(masks) == set(scheme.blocks)
     for key, rows in masks.items():
@@ -65,8 +79,22 @@ def test_dict_name_from_classes_and_explicit_name(tmp_path):
 
 
 def test_export_needs_a_name_when_none_follows(tmp_path, capsys):
-    assert main(["generate", "--classes", "12", "--subnns", "8", "--active", "2", "--out",
-                 str(tmp_path / "s.json")]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--classes",
+                "12",
+                "--subnns",
+                "8",
+                "--active",
+                "2",
+                "--out",
+                str(tmp_path / "s.json"),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["export", str(tmp_path / "s.json"), "--format", "paper"]) == 2
     assert "--name" in capsys.readouterr().err

@@ -26,8 +26,14 @@ def cyclic(n, w, k):
 @pytest.fixture
 def scheme():
     c1 = SchemeCode(cyclic(10, 5, 5), "manual", 3, {"note": "cyclic"})
-    c2 = SchemeCode(ConstantWeightCode.from_strings(["1100000000", "0011000000", "0000110000", "0000001100",
-                                                     "0000000011"]), "manual", None, {})
+    c2 = SchemeCode(
+        ConstantWeightCode.from_strings(
+            ["1100000000", "0011000000", "0000110000", "0000001100", "0000000011"]
+        ),
+        "manual",
+        None,
+        {},
+    )
     return Scheme(5, (c1, c2), class_names=tuple("abcde"), blocks=("10/10", "5/10", "2/10"), preset=None)
 
 
@@ -83,8 +89,10 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
         (lambda d: d["codes"][0]["codewords"].__setitem__(1, "111110000"), "codes[0].codewords"),
         (lambda d: d["codes"][0]["metrics"].update(min_distance=6), "codes[0].metrics.min_distance"),
         (lambda d: d["codes"][0]["metrics"].update(column_sums=[0] * 10), "codes[0].metrics.column_sums"),
-        (lambda d: d["codes"][1]["metrics"]["distance_spectrum"].update({"4": 99}),
-         "codes[1].metrics.distance_spectrum"),
+        (
+            lambda d: d["codes"][1]["metrics"]["distance_spectrum"].update({"4": 99}),
+            "codes[1].metrics.distance_spectrum",
+        ),
         (lambda d: d.update(blocks=["10/10", "7/10"]), "blocks"),
         (lambda d: d.update(class_names=["a"]), "class_names"),
         (lambda d: d.update(codes=[]), "codes"),

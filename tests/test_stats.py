@@ -103,8 +103,9 @@ def test_compare_samples_holm_corrects_across_candidates():
     assert alone["b"]["top1"].verdict == stats.BETTER
     assert comp["b"]["top1"].verdict == (stats.BETTER if 2 * pb < 0.05 else stats.NO_DIFFERENCE)
     # missing runs (None) drop their pairs
-    _, comp = stats.compare_samples({"ref": {"top1": [0.9, None, 0.8]}, "b": {"top1": [0.95, 0.9, None]}}, "ref",
-                                    {"top1": "maximize"})
+    _, comp = stats.compare_samples(
+        {"ref": {"top1": [0.9, None, 0.8]}, "b": {"top1": [0.95, 0.9, None]}}, "ref", {"top1": "maximize"}
+    )
     assert comp["b"]["top1"].test.n == 1
 
 

@@ -37,19 +37,28 @@ def _broken(tmp_path, edit, name="bad.json"):
     return path
 
 
-@pytest.mark.parametrize("edit, field, words", [
-    (lambda d: d.__setitem__("schema", "other/v9"), "schema", "was expected"),
-    (lambda d: d.__setitem__("num_classes", 1), "num_classes", "minimum"),
-    (lambda d: d["codes"][0]["codewords"].__setitem__(0, "11101100x0"), "codes[0].codewords[0]", "match"),
-    (lambda d: d.__setitem__("surprise", 1), "", "Additional properties"),
-    # rules the schema cannot state: the weights, distinct rows, metrics recomputed from the matrix
-    (lambda d: d["codes"][0]["codewords"].__setitem__(0, "1111110000"), "codes[0].codewords", "weight"),
-    (lambda d: d["codes"][0]["codewords"].__setitem__(1, d["codes"][0]["codewords"][0]), "codes[0].codewords",
-     "distinct"),
-    (lambda d: d["codes"][0]["metrics"].__setitem__("min_distance", 6), "codes[0].metrics.min_distance",
-     "codewords give"),
-    (lambda d: d["blocks"].__setitem__(0, "7/10"), "blocks", "7/10"),
-])
+@pytest.mark.parametrize(
+    "edit, field, words",
+    [
+        (lambda d: d.__setitem__("schema", "other/v9"), "schema", "was expected"),
+        (lambda d: d.__setitem__("num_classes", 1), "num_classes", "minimum"),
+        (lambda d: d["codes"][0]["codewords"].__setitem__(0, "11101100x0"), "codes[0].codewords[0]", "match"),
+        (lambda d: d.__setitem__("surprise", 1), "", "Additional properties"),
+        # rules the schema cannot state: the weights, distinct rows, metrics recomputed from the matrix
+        (lambda d: d["codes"][0]["codewords"].__setitem__(0, "1111110000"), "codes[0].codewords", "weight"),
+        (
+            lambda d: d["codes"][0]["codewords"].__setitem__(1, d["codes"][0]["codewords"][0]),
+            "codes[0].codewords",
+            "distinct",
+        ),
+        (
+            lambda d: d["codes"][0]["metrics"].__setitem__("min_distance", 6),
+            "codes[0].metrics.min_distance",
+            "codewords give",
+        ),
+        (lambda d: d["blocks"].__setitem__(0, "7/10"), "blocks", "7/10"),
+    ],
+)
 def test_each_broken_file_names_its_field(tmp_path, capsys, edit, field, words):
     path = _broken(tmp_path, edit)
     problems = validate_scheme_data(json.loads(path.read_text()))
@@ -77,7 +86,11 @@ def test_validate_several_files_json_and_unreadable(tmp_path, capsys):
 
 
 def test_validate_does_not_import_torch_or_optuna(tmp_path):
-    code = ("import sys; from codesearch.cli import main; rc = main(['validate', sys.argv[1]]); "
-            "assert 'torch' not in sys.modules and 'optuna' not in sys.modules; sys.exit(rc)")
-    res = subprocess.run([sys.executable, "-c", code, str(CURATED[0])], check=False, capture_output=True, text=True)
+    code = (
+        "import sys; from codesearch.cli import main; rc = main(['validate', sys.argv[1]]); "
+        "assert 'torch' not in sys.modules and 'optuna' not in sys.modules; sys.exit(rc)"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(CURATED[0])], check=False, capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr

@@ -50,8 +50,13 @@ def progress_display(description: str):
 
     start = time.monotonic()
     bar = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TextColumn("{task.fields[msg]}"), TimeElapsedColumn(), console=err_console, transient=True,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.fields[msg]}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
     )
     task = bar.add_task(description, total=1.0, msg="")
     state = {"started": False}
@@ -86,10 +91,13 @@ def _check_scheme_limits(path: str, scheme) -> None:
 
     for c in scheme.codes:
         if c.code.n > MAX_SUBNNS:
-            raise UsageError(f"{path}: code {c.id} has N = {c.code.n} subNNs; the limit is MAX_SUBNNS = {MAX_SUBNNS}")
+            raise UsageError(
+                f"{path}: code {c.id} has N = {c.code.n} subNNs; the limit is MAX_SUBNNS = {MAX_SUBNNS}"
+            )
         if c.code.size > MAX_CLASSES:
-            raise UsageError(f"{path}: code {c.id} has K = {c.code.size} classes; "
-                             f"the limit is MAX_CLASSES = {MAX_CLASSES}")
+            raise UsageError(
+                f"{path}: code {c.id} has K = {c.code.size} classes; the limit is MAX_CLASSES = {MAX_CLASSES}"
+            )
 
 
 def _check_sizes(classes: int | None, subnns: int | None) -> None:
@@ -138,8 +146,9 @@ def _run_generator(method, classes, n, w, seed, min_distance, time_limit, progre
         raise UsageError(str(exc)) from None
 
 
-def choose_subnns(classes: int, r: Fraction, min_distance: int, method: str, seed: int, time_limit: float,
-                  progress) -> tuple[object, list[str]]:
+def choose_subnns(
+    classes: int, r: Fraction, min_distance: int, method: str, seed: int, time_limit: float, progress
+) -> tuple[object, list[str]]:
     """Smallest N (a multiple of r's denominator) with C(N, w) >= K where a code at d >= min_distance
     is found. Returns the generator result and the reasons each smaller N was skipped."""
     from ..codes._bounds import max_distance_bound
@@ -181,9 +190,19 @@ def _summary_table(scheme, title: str):
         m = code_metrics(c.code)
         cs = m["column_sums"]
         lp = m["lp_min_pairs_at_min_distance"]
-        t.add_row(plain(c.id), str(c.code.size), str(c.code.n), str(c.code.w), str(m["min_distance"]),
-                  str(m["max_distance_bound"]), str(m["pairs_at_min_distance"]), "-" if lp is None else str(lp),
-                  f"{min(cs)}..{max(cs)}", str(m["column_spread"]), plain(_method_label(c)))
+        t.add_row(
+            plain(c.id),
+            str(c.code.size),
+            str(c.code.n),
+            str(c.code.w),
+            str(m["min_distance"]),
+            str(m["max_distance_bound"]),
+            str(m["pairs_at_min_distance"]),
+            "-" if lp is None else str(lp),
+            f"{min(cs)}..{max(cs)}",
+            str(m["column_spread"]),
+            plain(_method_label(c)),
+        )
     return t
 
 
@@ -201,12 +220,23 @@ class GenerateCommand(_BaseCommand):
         g = p.add_mutually_exclusive_group()
         g.add_argument("--ratio", help="fraction of active subNNs r = w/N: 1/4, 0.25 and 8/32 are the same")
         g.add_argument("--active", "-w", type=positive_int, help="active subNNs per class w (needs --subnns)")
-        p.add_argument("--subnns", "-N", type=positive_int, help="number of subNNs N (default: chosen from --ratio)")
-        p.add_argument("--preset", help="build the whole-network scheme of a preset (cifar10, cifar100, imagenet, proxy-*)")
-        p.add_argument("--method", default="auto", help="generator: auto (default), algebraic, anneal, exact, lexicode, random")
+        p.add_argument(
+            "--subnns", "-N", type=positive_int, help="number of subNNs N (default: chosen from --ratio)"
+        )
+        p.add_argument(
+            "--preset",
+            help="build the whole-network scheme of a preset (cifar10, cifar100, imagenet, proxy-*)",
+        )
+        p.add_argument(
+            "--method",
+            default="auto",
+            help="generator: auto (default), algebraic, anneal, exact, lexicode, random",
+        )
         p.add_argument("--seed", type=nonneg_int, default=0, help="random seed (default 0)")
         p.add_argument("--min-distance", type=positive_int, help="required minimum Hamming distance")
-        p.add_argument("--time-limit", type=positive_float, default=60.0, help="seconds per code (default 60)")
+        p.add_argument(
+            "--time-limit", type=positive_float, default=60.0, help="seconds per code (default 60)"
+        )
         p.add_argument("--out", "-o", help="write the scheme JSON to this file")
         p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
         p.add_argument("--json", action="store_true", help="print the scheme JSON on stdout")
@@ -223,7 +253,9 @@ class GenerateCommand(_BaseCommand):
         notes: list[str] = []
         if args.preset is not None:
             if args.ratio or args.active or args.subnns:
-                raise UsageError("--preset fixes the codes; do not combine it with --ratio, --active or --subnns")
+                raise UsageError(
+                    "--preset fixes the codes; do not combine it with --ratio, --active or --subnns"
+                )
             try:
                 preset = get_preset(args.preset)
             except ValueError as exc:
@@ -232,8 +264,9 @@ class GenerateCommand(_BaseCommand):
             codes = []
             for w, n in preset.code_shapes:
                 with progress_display(f"{w}/{n}") as prog:
-                    res = _run_generator(args.method, classes, n, w, args.seed, args.min_distance,
-                                         args.time_limit, prog)
+                    res = _run_generator(
+                        args.method, classes, n, w, args.seed, args.min_distance, args.time_limit, prog
+                    )
                 notes.extend(res.notes)
                 codes.append(SchemeCode(res.code, res.method, res.seed, res.params))
             scheme = Scheme(classes, tuple(codes), blocks=tuple(preset.blocks), preset=preset.name)
@@ -251,8 +284,10 @@ class GenerateCommand(_BaseCommand):
             elif args.subnns is not None:
                 r = parse_ratio(args.ratio)
                 if (r * args.subnns).denominator != 1:
-                    raise UsageError(f"ratio {args.ratio} is not representable with N={args.subnns} subNNs "
-                                     f"(r*N = {float(r * args.subnns):g} is not a whole number)")
+                    raise UsageError(
+                        f"ratio {args.ratio} is not representable with N={args.subnns} subNNs "
+                        f"(r*N = {float(r * args.subnns):g} is not a whole number)"
+                    )
                 n, w = args.subnns, int(r * args.subnns)
             else:
                 n = w = None
@@ -260,18 +295,23 @@ class GenerateCommand(_BaseCommand):
                 if not 0 < w < n:
                     raise UsageError(f"the number of active subNNs must satisfy 0 < w < N, not w={w}, N={n}")
                 with progress_display(f"{w}/{n}") as prog:
-                    res = _run_generator(args.method, args.classes, n, w, args.seed, args.min_distance,
-                                         args.time_limit, prog)
+                    res = _run_generator(
+                        args.method, args.classes, n, w, args.seed, args.min_distance, args.time_limit, prog
+                    )
                 notes.extend(res.notes)
             else:
                 r = parse_ratio(args.ratio)
                 md = args.min_distance if args.min_distance is not None else 4
                 with progress_display(f"ratio {r}") as prog:
-                    res, reasons = choose_subnns(args.classes, r, md, args.method, args.seed, args.time_limit, prog)
+                    res, reasons = choose_subnns(
+                        args.classes, r, md, args.method, args.seed, args.time_limit, prog
+                    )
                 notes.extend(reasons)
                 notes.extend(res.notes)
-                notes.append(f"chose N={res.code.n}, w={res.code.w}: the smallest multiple of {r.denominator} "
-                             f"with C(N,w) >= {args.classes} and a code at d >= {md}")
+                notes.append(
+                    f"chose N={res.code.n}, w={res.code.w}: the smallest multiple of {r.denominator} "
+                    f"with C(N,w) >= {args.classes} and a code at d >= {md}"
+                )
             scheme = Scheme(args.classes, (SchemeCode(res.code, res.method, res.seed, res.params),))
         text = dumps_scheme(scheme)
         for note in notes:
@@ -294,9 +334,12 @@ def score_scheme(scheme, sigmas, flips, trials, seed) -> dict:
     return {
         "num_classes": scheme.num_classes,
         "codes": {
-            c.id: {**code_metrics(c.code),
-                   "robustness": robustness_report(c.code, sigmas=tuple(sigmas), flips=tuple(flips),
-                                                   trials=trials, seed=seed)}
+            c.id: {
+                **code_metrics(c.code),
+                "robustness": robustness_report(
+                    c.code, sigmas=tuple(sigmas), flips=tuple(flips), trials=trials, seed=seed
+                ),
+            }
             for c in scheme.codes
         },
     }
@@ -308,10 +351,19 @@ class ScoreCommand(_BaseCommand):
 
     def add_arguments(self, p):
         p.add_argument("file", help="scheme JSON v1 file")
-        p.add_argument("--sigma", type=positive_float, nargs="+", default=[0.25, 0.5, 0.75],
-                       help="noise levels for Monte-Carlo nearest-codeword decoding")
-        p.add_argument("--flips", type=positive_int, nargs="+", default=[1, 2], help="numbers of flipped branches")
-        p.add_argument("--trials", type=positive_int, default=10000, help="Monte-Carlo trials (default 10000)")
+        p.add_argument(
+            "--sigma",
+            type=positive_float,
+            nargs="+",
+            default=[0.25, 0.5, 0.75],
+            help="noise levels for Monte-Carlo nearest-codeword decoding",
+        )
+        p.add_argument(
+            "--flips", type=positive_int, nargs="+", default=[1, 2], help="numbers of flipped branches"
+        )
+        p.add_argument(
+            "--trials", type=positive_int, default=10000, help="Monte-Carlo trials (default 10000)"
+        )
         p.add_argument("--seed", type=nonneg_int, default=0)
         p.add_argument("--json", action="store_true", help="print the scores as JSON on stdout")
 
@@ -321,7 +373,9 @@ class ScoreCommand(_BaseCommand):
         scheme = _read(args.file)
         n_min = min(c.code.n for c in scheme.codes)
         if max(args.flips) > n_min:
-            raise UsageError(f"--flips {max(args.flips)} is more than the {n_min} subNNs of the smallest code")
+            raise UsageError(
+                f"--flips {max(args.flips)} is more than the {n_min} subNNs of the smallest code"
+            )
         report = score_scheme(scheme, args.sigma, args.flips, args.trials, args.seed)
         if args.json:
             print_json(report)
@@ -331,14 +385,20 @@ class ScoreCommand(_BaseCommand):
             t = Table(title=plain(f"code {cid}"), title_justify="left", show_header=False)
             t.add_column("metric")
             t.add_column("value")
-            t.add_row("distance spectrum", ", ".join(f"d={d}: {c}" for d, c in m["distance_spectrum"].items()))
+            t.add_row(
+                "distance spectrum", ", ".join(f"d={d}: {c}" for d, c in m["distance_spectrum"].items())
+            )
             t.add_row("column sums", " ".join(map(str, m["column_sums"])))
             t.add_row("duplicate columns", str(m["duplicate_columns"] or "none"))
             t.add_row("complementary columns", str(m["complementary_columns"] or "none"))
             t.add_row("min column distance", str(m["min_column_distance"]))
             rob = m["robustness"]
-            t.add_row("noise decoding accuracy", ", ".join(f"sigma={s}: {a:.4f}" for s, a in rob["noise"].items()))
-            t.add_row("flip decoding accuracy", ", ".join(f"{b} flipped: {a:.4f}" for b, a in rob["flips"].items()))
+            t.add_row(
+                "noise decoding accuracy", ", ".join(f"sigma={s}: {a:.4f}" for s, a in rob["noise"].items())
+            )
+            t.add_row(
+                "flip decoding accuracy", ", ".join(f"{b} flipped: {a:.4f}" for b, a in rob["flips"].items())
+            )
             out_console.print(t)
         return 0
 
@@ -388,7 +448,9 @@ class ShowCommand(_BaseCommand):
         p.add_argument("file", help="scheme JSON v1 file")
         p.add_argument("--png", help="also write a PNG heatmap + distance histogram here")
         p.add_argument("--force", action="store_true", help="overwrite --png if it exists")
-        p.add_argument("--max-rows", type=positive_int, default=100, help="rows shown in the terminal (default 100)")
+        p.add_argument(
+            "--max-rows", type=positive_int, default=100, help="rows shown in the terminal (default 100)"
+        )
 
     def run(self, args):
         from rich.text import Text
@@ -399,7 +461,11 @@ class ShowCommand(_BaseCommand):
         for c in scheme.codes:
             text = Text(f"code {clean(c.id)} (rows = classes, columns = subNNs)\n")
             names = [clean(n) for n in scheme.class_names] if scheme.class_names else scheme.class_names
-            width = max(len(str(c.code.size - 1)), *(len(s) for s in names)) if names else len(str(c.code.size - 1))
+            width = (
+                max(len(str(c.code.size - 1)), *(len(s) for s in names))
+                if names
+                else len(str(c.code.size - 1))
+            )
             for k, row in enumerate(c.code.matrix[: args.max_rows]):
                 label = names[k] if names else str(k)
                 text.append(f"{label:>{width}} ")
@@ -408,7 +474,11 @@ class ShowCommand(_BaseCommand):
                 text.append(f" {int(row.sum())}\n")
             if c.code.size > args.max_rows:
                 text.append(f"... {c.code.size - args.max_rows} more rows (--max-rows)\n")
-            text.append(" " * (width + 1) + "".join(f"{s:>2}" for s in c.code.column_sums % 100) + "  column sums mod 100\n")
+            text.append(
+                " " * (width + 1)
+                + "".join(f"{s:>2}" for s in c.code.column_sums % 100)
+                + "  column sums mod 100\n"
+            )
             out_console.print(text)
         if args.png:
             _heatmap_png(scheme, args.png, args.force)
@@ -426,8 +496,11 @@ class ExportCommand(_BaseCommand):
         p.add_argument("--format", "-f", required=True, choices=["paper", "csv", "json"])
         p.add_argument("--out", "-o", help="write here instead of stdout")
         p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-        p.add_argument("--name", help="paper format: name of the dict (default SUBNNS_CODING_CIFAR10/_CIFAR100/"
-                                      "_IMAGENET from the preset or K = 10/100/1000)")
+        p.add_argument(
+            "--name",
+            help="paper format: name of the dict (default SUBNNS_CODING_CIFAR10/_CIFAR100/"
+            "_IMAGENET from the preset or K = 10/100/1000)",
+        )
 
     def run(self, args):
         from ..io import EXPORTS, export_paper
@@ -475,14 +548,28 @@ class BoundsCommand(_BaseCommand):
         if args.json:
             print_json({"classes": k, "subnns": n, "active": w, "max_distance": best, "rows": rows})
             return 0
-        t = Table(title=f"Bounds for K={k}, N={n}, w={w}: any such code has d <= {best}", title_justify="left")
-        for col in ("d", "Johnson A(N,d,w) <=", "LP A(N,d,w) <=", "best bound", f"K={k} possible", "LP min pairs at d"):
+        t = Table(
+            title=f"Bounds for K={k}, N={n}, w={w}: any such code has d <= {best}", title_justify="left"
+        )
+        for col in (
+            "d",
+            "Johnson A(N,d,w) <=",
+            "LP A(N,d,w) <=",
+            "best bound",
+            f"K={k} possible",
+            "LP min pairs at d",
+        ):
             t.add_column(col, justify="right")
         for r in rows:
             lp = r["lp"]
-            t.add_row(str(r["d"]), str(r["johnson"]), (str(lp) if isinstance(lp, int) else f"{lp:.2f}") if lp is not None else "unsolved", str(r["max_size"]),
-                      "yes" if r["feasible"] else "no",
-                      "-" if r["lp_min_pairs"] is None else str(r["lp_min_pairs"]))
+            t.add_row(
+                str(r["d"]),
+                str(r["johnson"]),
+                (str(lp) if isinstance(lp, int) else f"{lp:.2f}") if lp is not None else "unsolved",
+                str(r["max_size"]),
+                "yes" if r["feasible"] else "no",
+                "-" if r["lp_min_pairs"] is None else str(r["lp_min_pairs"]),
+            )
         out_console.print(t)
         return 0
 
@@ -508,8 +595,13 @@ class ValidateCommand(_BaseCommand):
                 problems = [Problem("", f"not valid JSON ({type(exc).__name__})")]
             else:
                 problems = validate_scheme_data(data)
-            reports.append({"file": name, "valid": not problems,
-                            "problems": [{"field": q.field, "message": q.message} for q in problems]})
+            reports.append(
+                {
+                    "file": name,
+                    "valid": not problems,
+                    "problems": [{"field": q.field, "message": q.message} for q in problems],
+                }
+            )
             for q in problems:
                 where = f"field '{q.field}': " if q.field else ""
                 err_console.print(f"{name}: {where}{q.message}", markup=False, soft_wrap=True)
@@ -520,5 +612,11 @@ class ValidateCommand(_BaseCommand):
         return 0 if all(r["valid"] for r in reports) else 1
 
 
-COMMANDS: list[_BaseCommand] = [GenerateCommand(), ScoreCommand(), ShowCommand(), ExportCommand(), BoundsCommand(),
-                                ValidateCommand()]
+COMMANDS: list[_BaseCommand] = [
+    GenerateCommand(),
+    ScoreCommand(),
+    ShowCommand(),
+    ExportCommand(),
+    BoundsCommand(),
+    ValidateCommand(),
+]

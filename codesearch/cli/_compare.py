@@ -32,7 +32,7 @@ def _p(v) -> str:
 
 
 def verdict_text(label: str, verdict: str, seeds: int) -> str:
-    """"B better", "B worse" or "no detectable difference at S seeds"."""
+    """ "B better", "B worse" or "no detectable difference at S seeds"."""
     from ..stats import NO_DIFFERENCE
 
     return f"no detectable difference at {seeds} seeds" if verdict == NO_DIFFERENCE else f"{label} {verdict}"
@@ -46,7 +46,9 @@ def print_compare_tables(doc: dict) -> None:
     ref = doc["reference"]
     seeds = len(doc["seeds"])
     conf = round(100 * doc["confidence"])
-    t = Table(title=f"{seeds} paired seeds: mean, sd and {conf}% CI (in %; reference {ref})", title_justify="left")
+    t = Table(
+        title=f"{seeds} paired seeds: mean, sd and {conf}% CI (in %; reference {ref})", title_justify="left"
+    )
     t.add_column("metric")
     for lab in labels:
         t.add_column(lab, justify="right")
@@ -64,8 +66,11 @@ def print_compare_tables(doc: dict) -> None:
     out_console.print(t)
     if len(labels) < 2:
         return
-    d = Table(title=f"paired differences vs {ref} (in % points; p-values Holm-corrected over "
-                    f"{len(labels) - 1} scheme(s), alpha {doc['alpha']})", title_justify="left")
+    d = Table(
+        title=f"paired differences vs {ref} (in % points; p-values Holm-corrected over "
+        f"{len(labels) - 1} scheme(s), alpha {doc['alpha']})",
+        title_justify="left",
+    )
     for col in ("scheme", "metric", "mean diff", f"{conf}% CI", "t-test p", "Wilcoxon p", "verdict"):
         d.add_column(col, justify="left" if col in ("scheme", "metric", "verdict") else "right")
     for lab in labels[1:]:
@@ -75,44 +80,81 @@ def print_compare_tables(doc: dict) -> None:
                 continue
             ci = "-" if c["ci_low"] is None else f"[{100 * c['ci_low']:+.2f}, {100 * c['ci_high']:+.2f}]"
             diff = "-" if c["mean_diff"] is None else f"{100 * c['mean_diff']:+.2f}"
-            d.add_row(lab, m, diff, ci, _p(c["t_p_holm"]), _p(c["wilcoxon_p_holm"]),
-                      verdict_text(lab, c["verdict"], c["n"]))
+            d.add_row(
+                lab,
+                m,
+                diff,
+                ci,
+                _p(c["t_p_holm"]),
+                _p(c["wilcoxon_p_holm"]),
+                verdict_text(lab, c["verdict"], c["n"]),
+            )
     out_console.print(d)
 
 
 def run_progress(event: str, info: dict) -> None:
     """One line on stderr per finished run (and one at the start)."""
     if event == "start":
-        err_console.print(f"{info['total']} run(s): {info['reused']} finished already (reused), "
-                          f"{info['total'] - info['reused']} to train, {info['jobs']} at a time", markup=False)
+        err_console.print(
+            f"{info['total']} run(s): {info['reused']} finished already (reused), "
+            f"{info['total'] - info['reused']} to train, {info['jobs']} at a time",
+            markup=False,
+        )
     elif event == "run":
-        what = (f"top-1 {100 * info['top1']:.2f}%" if info["status"] == "ok" and info["top1"] is not None
-                else f"{info['status']}: {info['reason']}")
+        what = (
+            f"top-1 {100 * info['top1']:.2f}%"
+            if info["status"] == "ok" and info["top1"] is not None
+            else f"{info['status']}: {info['reason']}"
+        )
         secs = f" ({info['seconds']:.0f} s)" if info.get("seconds") is not None else ""
-        err_console.print(f"[{info['done']}/{info['total']}] {info['label']} seed {info['seed']}: {what}{secs}",
-                          markup=False)
+        err_console.print(
+            f"[{info['done']}/{info['total']}] {info['label']} seed {info['seed']}: {what}{secs}",
+            markup=False,
+        )
 
 
 class CompareCommand(_BaseCommand):
     name = "compare"
-    help = ("Train schemes with the same seeds (paired) and compare every metric: means, confidence intervals, paired "
-            "t and Wilcoxon tests (Holm-corrected) against the first scheme.")
+    help = (
+        "Train schemes with the same seeds (paired) and compare every metric: means, confidence intervals, paired "
+        "t and Wilcoxon tests (Holm-corrected) against the first scheme."
+    )
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("schemes", nargs="+", metavar="SCHEME", help="scheme JSON v1 files; the first is the reference")
+        p.add_argument(
+            "schemes", nargs="+", metavar="SCHEME", help="scheme JSON v1 files; the first is the reference"
+        )
         p.add_argument("--seeds", type=positive_int, required=True, help="number of paired torch seeds S")
-        p.add_argument("--first-seed", type=nonneg_int, default=0, help="seeds are FIRST .. FIRST+S-1 (default 0)")
+        p.add_argument(
+            "--first-seed", type=nonneg_int, default=0, help="seeds are FIRST .. FIRST+S-1 (default 0)"
+        )
         p.add_argument("--labels", help="comma-separated names of the schemes (default: the file names)")
         add_train_options(p)
-        p.add_argument("--jobs", "-j", type=positive_int, default=1,
-                       help="trainings at once, each in its own process (default 1)")
-        p.add_argument("--threads", type=positive_int,
-                       help="torch threads per training (default 1 with --jobs > 1, else torch's default)")
-        p.add_argument("--out", "-o", help="folder of the runs, compare.json and compare.png "
-                                           "(default runs/compare-<dataset>-<preset>)")
-        p.add_argument("--force", action="store_true",
-                       help="replace compare.json/png and retrain run folders made with other settings")
-        p.add_argument("--json", action="store_true", help="print the codesearch.compare/v1 document on stdout")
+        p.add_argument(
+            "--jobs",
+            "-j",
+            type=positive_int,
+            default=1,
+            help="trainings at once, each in its own process (default 1)",
+        )
+        p.add_argument(
+            "--threads",
+            type=positive_int,
+            help="torch threads per training (default 1 with --jobs > 1, else torch's default)",
+        )
+        p.add_argument(
+            "--out",
+            "-o",
+            help="folder of the runs, compare.json and compare.png (default runs/compare-<dataset>-<preset>)",
+        )
+        p.add_argument(
+            "--force",
+            action="store_true",
+            help="replace compare.json/png and retrain run folders made with other settings",
+        )
+        p.add_argument(
+            "--json", action="store_true", help="print the codesearch.compare/v1 document on stdout"
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         from ..io import SchemeFileError, read_scheme
@@ -149,11 +191,23 @@ class CompareCommand(_BaseCommand):
             raise UsageError(f"{out} exists and is not a folder")
         for name in (COMPARE_JSON, COMPARE_PNG):
             if (out / name).exists() and not args.force:
-                raise UsageError(f"{out / name} exists; pass --force to replace it (finished runs are reused)")
+                raise UsageError(
+                    f"{out / name} exists; pass --force to replace it (finished runs are reused)"
+                )
         seeds = list(range(args.first_seed, args.first_seed + args.seeds))
         try:
-            result = compare_schemes(schemes, config, seeds, labels=labels, sources=list(args.schemes), out_dir=out,
-                                     jobs=args.jobs, threads=args.threads, force=args.force, progress=run_progress)
+            result = compare_schemes(
+                schemes,
+                config,
+                seeds,
+                labels=labels,
+                sources=list(args.schemes),
+                out_dir=out,
+                jobs=args.jobs,
+                threads=args.threads,
+                force=args.force,
+                progress=run_progress,
+            )
         except (CompareError, TrainConfigError, DatasetError, FileExistsError) as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:
@@ -171,8 +225,10 @@ class CompareCommand(_BaseCommand):
             print_compare_tables(doc)
         failed = [r for r in result.runs if r.status != "ok"]
         for r in failed:
-            err_console.print(f"run {r.label} seed {r.seed} {r.status}: {r.reason} (left out of the statistics)",
-                              markup=False)
+            err_console.print(
+                f"run {r.label} seed {r.seed} {r.status}: {r.reason} (left out of the statistics)",
+                markup=False,
+            )
         for p in paths:
             err_console.print(f"wrote {p}", markup=False)
         return 0

@@ -29,7 +29,9 @@ def _human_size(n: int) -> str:
 
 class ModelCommand(_BaseCommand):
     name = "model"
-    help = "Parameter counts of a preset's network (whole, per stage) and of its extracted binary classifiers."
+    help = (
+        "Parameter counts of a preset's network (whole, per stage) and of its extracted binary classifiers."
+    )
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
         p.add_argument("--preset", required=True, help="network preset: cifar10, cifar100, imagenet, proxy-*")
@@ -81,10 +83,18 @@ class ModelCommand(_BaseCommand):
         t.add_row("stem", "", "", f"{r['stem']:,}", f"{r['stem'] / total:.1%}")
         for s in r["stages"]:
             codes = ", ".join(dict.fromkeys(s["codes"]))
-            t.add_row(plain(s["name"]), str(s["blocks"]), plain(codes), f"{s['parameters']:,}", f"{s['parameters'] / total:.1%}")
+            t.add_row(
+                plain(s["name"]),
+                str(s["blocks"]),
+                plain(codes),
+                f"{s['parameters']:,}",
+                f"{s['parameters'] / total:.1%}",
+            )
         t.add_row("fc", "", "", f"{r['head']:,}", f"{r['head'] / total:.1%}")
         t.add_row("total", "", "", f"{total:,}", "100.0%")
-        out_console.print(f"scheme: {clean(r['scheme'])}" + (" (every block plain)" if r["plain"] else ""), markup=False)
+        out_console.print(
+            f"scheme: {clean(r['scheme'])}" + (" (every block plain)" if r["plain"] else ""), markup=False
+        )
         out_console.print(t)
         b = r["binary_classifier"]
         out_console.print(
@@ -130,11 +140,16 @@ class ExtractCommand(_BaseCommand):
         if args.klass >= model.num_classes:
             raise UsageError(
                 f"class {args.klass} is out of range: the checkpoint's model has {model.num_classes} classes "
-                f"(0..{model.num_classes - 1})")
+                f"(0..{model.num_classes - 1})"
+            )
         clf = extract_binary_classifier(model, args.klass)
         params, total = count_parameters(clf), count_parameters(model)
-        source = {"checkpoint": str(args.checkpoint), "preset": model.preset.name, "class": args.klass,
-                  "model_parameters": total}
+        source = {
+            "checkpoint": str(args.checkpoint),
+            "preset": model.preset.name,
+            "class": args.klass,
+            "model_parameters": total,
+        }
         try:
             save_binary_classifier(out, clf, source=source, force=args.force)
         except FileExistsError as exc:
@@ -143,8 +158,16 @@ class ExtractCommand(_BaseCommand):
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
         size = out.stat().st_size
         name = clf.spec.get("class_name")
-        summary = {"out": str(out), "class": args.klass, "class_name": name, "preset": model.preset.name,
-                   "parameters": params, "model_parameters": total, "fraction": params / total, "bytes": size}
+        summary = {
+            "out": str(out),
+            "class": args.klass,
+            "class_name": name,
+            "preset": model.preset.name,
+            "parameters": params,
+            "model_parameters": total,
+            "fraction": params / total,
+            "bytes": size,
+        }
         if args.json:
             print_json(summary)
         else:
@@ -152,7 +175,9 @@ class ExtractCommand(_BaseCommand):
             out_console.print(
                 f"wrote {out}: binary classifier of {label}, {params:,} parameters "
                 f"({params / total:.1%} of {total:,}), {_human_size(size)}",
-                markup=False, soft_wrap=True)
+                markup=False,
+                soft_wrap=True,
+            )
         return 0
 
 

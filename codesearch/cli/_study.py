@@ -22,8 +22,10 @@ from ._base import (
     print_json,
 )
 
-_STORAGE_HELP = ("journal file path, sqlite:///FILE (one process) or postgresql+psycopg://user:pass@host/db "
-                 "(default: runs/NAME/journal.log)")
+_STORAGE_HELP = (
+    "journal file path, sqlite:///FILE (one process) or postgresql+psycopg://user:pass@host/db "
+    "(default: runs/NAME/journal.log)"
+)
 
 
 def _fmt(v, digits: int = 4) -> str:
@@ -74,23 +76,41 @@ class _Create(_Sub):
     def add_arguments(self, p):
         super().add_arguments(p)
         p.add_argument("--classes", "-K", type=positive_int, required=True, help="number of classes K")
-        p.add_argument("--dataset", required=True, help="training dataset of the proxy runs (digits, digit-pairs, ...)")
+        p.add_argument(
+            "--dataset", required=True, help="training dataset of the proxy runs (digits, digit-pairs, ...)"
+        )
         p.add_argument("--preset", required=True, help="network preset of the proxy runs (e.g. proxy-s)")
-        p.add_argument("--objective", default="accuracy",
-                       help="top1, early, gap, f1, fraction or a comma-separated list of them (multi-objective); "
-                            "accuracy = top1 with pruning (default); pareto = top1,f1,fraction")
-        p.add_argument("--repeats", type=positive_int, default=1,
-                       help="torch seeds per trial (train seed, +1, ...); the trial reports their mean (default 1)")
+        p.add_argument(
+            "--objective",
+            default="accuracy",
+            help="top1, early, gap, f1, fraction or a comma-separated list of them (multi-objective); "
+            "accuracy = top1 with pruning (default); pareto = top1,f1,fraction",
+        )
+        p.add_argument(
+            "--repeats",
+            type=positive_int,
+            default=1,
+            help="torch seeds per trial (train seed, +1, ...); the trial reports their mean (default 1)",
+        )
         p.add_argument("--epochs", type=positive_int, default=2, help="epochs per proxy run (default 2)")
         p.add_argument("--space", help="JSON or TOML file overriding the default search space")
-        p.add_argument("--pruner", choices=("median", "hyperband"),
-                       help="pruner of the accuracy objective (default median)")
+        p.add_argument(
+            "--pruner",
+            choices=("median", "hyperband"),
+            help="pruner of the accuracy objective (default median)",
+        )
         p.add_argument("--subset", type=positive_int, help="keep at most this many training and test samples")
         p.add_argument("--batch-size", type=positive_int, help="training batch size of the proxy runs")
-        p.add_argument("--samples-per-class", type=positive_int, help="digit-pairs: training images per class")
-        p.add_argument("--train-seed", type=nonneg_int, default=0,
-                       help="torch seed of every proxy run (default 0; the same for all trials so that they "
-                            "differ only by their parameters)")
+        p.add_argument(
+            "--samples-per-class", type=positive_int, help="digit-pairs: training images per class"
+        )
+        p.add_argument(
+            "--train-seed",
+            type=nonneg_int,
+            default=0,
+            help="torch seed of every proxy run (default 0; the same for all trials so that they "
+            "differ only by their parameters)",
+        )
 
     def __call__(self, args):
         from ..study import create_or_check, define_study, read_space_file
@@ -101,8 +121,16 @@ class _Create(_Sub):
             if getattr(args, key) is not None:
                 train[key] = getattr(args, key)
         definition, space = define_study(
-            args.name, args.classes, args.dataset, args.preset, objective=args.objective, epochs=args.epochs,
-            pruner=args.pruner, space=overrides, train=train, space_source=args.space or "space",
+            args.name,
+            args.classes,
+            args.dataset,
+            args.preset,
+            objective=args.objective,
+            epochs=args.epochs,
+            pruner=args.pruner,
+            space=overrides,
+            train=train,
+            space_source=args.space or "space",
             repeats=args.repeats,
         )
         handle, created = create_or_check(definition, args.storage, paper_params=space.paper_params())
@@ -110,11 +138,16 @@ class _Create(_Sub):
         where = handle.spec.display()
         handle.close()
         if created:
-            err_console.print(f"created study {args.name!r} in {where}; the paper's default configuration is "
-                              "queued as its first trial", markup=False)
+            err_console.print(
+                f"created study {args.name!r} in {where}; the paper's default configuration is "
+                "queued as its first trial",
+                markup=False,
+            )
         else:
-            err_console.print(f"study {args.name!r} already exists in {where} with these settings; nothing to do",
-                              markup=False)
+            err_console.print(
+                f"study {args.name!r} already exists in {where} with these settings; nothing to do",
+                markup=False,
+            )
         return 0
 
 
@@ -124,19 +157,38 @@ class _Run(_Sub):
 
     def add_arguments(self, p):
         super().add_arguments(p)
-        p.add_argument("--n-trials", type=positive_int,
-                       help="stop once the study has this many trials in total (all workers together)")
+        p.add_argument(
+            "--n-trials",
+            type=positive_int,
+            help="stop once the study has this many trials in total (all workers together)",
+        )
         p.add_argument("--timeout", type=positive_float, help="start no new trial after this many seconds")
-        p.add_argument("--seed", type=nonneg_int, default=0,
-                       help="base sampler seed; this worker uses seed + its worker index (default 0)")
+        p.add_argument(
+            "--seed",
+            type=nonneg_int,
+            default=0,
+            help="base sampler seed; this worker uses seed + its worker index (default 0)",
+        )
         p.add_argument("--device", default="cpu", help="torch device of the proxy runs (default cpu)")
         p.add_argument("--data-root", help="dataset folder on this machine (cifar, imagefolder)")
-        p.add_argument("--heartbeat-interval", type=positive_int, default=10,
-                       help="PostgreSQL/SQLite: seconds between trial heartbeats (default 10)")
-        p.add_argument("--grace-period", type=positive_int, default=30,
-                       help="PostgreSQL/SQLite: a trial silent this long is failed and re-queued (default 30)")
-        p.add_argument("--max-retry", type=nonneg_int, default=2,
-                       help="how often one trial is re-queued after its worker died (default 2)")
+        p.add_argument(
+            "--heartbeat-interval",
+            type=positive_int,
+            default=10,
+            help="PostgreSQL/SQLite: seconds between trial heartbeats (default 10)",
+        )
+        p.add_argument(
+            "--grace-period",
+            type=positive_int,
+            default=30,
+            help="PostgreSQL/SQLite: a trial silent this long is failed and re-queued (default 30)",
+        )
+        p.add_argument(
+            "--max-retry",
+            type=nonneg_int,
+            default=2,
+            help="how often one trial is re-queued after its worker died (default 2)",
+        )
 
     def __call__(self, args):
         from ..study import HeartbeatOptions, Worker, WorkerOptions
@@ -145,8 +197,14 @@ class _Run(_Sub):
             raise UsageError("--grace-period must be longer than --heartbeat-interval")
         hb = HeartbeatOptions(args.heartbeat_interval, args.grace_period, args.max_retry)
         handle = _open(args, heartbeat=hb)
-        opts = WorkerOptions(n_trials=args.n_trials, timeout=args.timeout, seed=args.seed, device=args.device,
-                             data_root=args.data_root, heartbeat=hb)
+        opts = WorkerOptions(
+            n_trials=args.n_trials,
+            timeout=args.timeout,
+            seed=args.seed,
+            device=args.device,
+            data_root=args.data_root,
+            heartbeat=hb,
+        )
         try:
             _preflight(handle.definition, args.device, args.data_root)
         except BaseException:
@@ -155,8 +213,10 @@ class _Run(_Sub):
         display = _RunDisplay(handle, args.n_trials)
         worker = Worker(handle, opts, on_event=display.event)
         index, seed = worker.register()
-        err_console.print(f"worker {index} of study {args.name!r} ({handle.spec.display()}), sampler seed {seed}",
-                          markup=False)
+        err_console.print(
+            f"worker {index} of study {args.name!r} ({handle.spec.display()}), sampler seed {seed}",
+            markup=False,
+        )
         from ..study import StopRequested
 
         def _stop(signum, frame):
@@ -173,14 +233,20 @@ class _Run(_Sub):
                 report = worker.run()
         except StopRequested as exc:
             if exc.requeued is None:
-                err_console.print("stopped between trials; run the same command again to resume", markup=False)
+                err_console.print(
+                    "stopped between trials; run the same command again to resume", markup=False
+                )
             else:
-                err_console.print(f"stopped: the running trial {exc.requeued} was re-queued; run the same command "
-                                  "again to resume", markup=False)
+                err_console.print(
+                    f"stopped: the running trial {exc.requeued} was re-queued; run the same command "
+                    "again to resume",
+                    markup=False,
+                )
             return 130
         except KeyboardInterrupt:
-            err_console.print("stopped: the running trial was re-queued; run the same command again to resume",
-                              markup=False)
+            err_console.print(
+                "stopped: the running trial was re-queued; run the same command again to resume", markup=False
+            )
             return 130
         finally:
             for s, h in previous.items():
@@ -191,8 +257,11 @@ class _Run(_Sub):
             states[t["state"]] = states.get(t["state"], 0) + 1
         ran = ", ".join(f"{n} {s.lower()}" for s, n in sorted(states.items())) or "none"
         c = report.counts
-        err_console.print(f"worker {index} ran {len(report.trials)} trial(s) ({ran}); stopped by {report.stopped_by}; "
-                          f"study: {c.finished} finished, {c.running} running, {c.waiting} waiting", markup=False)
+        err_console.print(
+            f"worker {index} ran {len(report.trials)} trial(s) ({ran}); stopped by {report.stopped_by}; "
+            f"study: {c.finished} finished, {c.running} running, {c.waiting} waiting",
+            markup=False,
+        )
         return 0
 
 
@@ -210,8 +279,15 @@ def _preflight(definition, device: str, data_root: str | None) -> None:
     if data_root is not None:
         extra["data_root"] = data_root
     try:
-        load_dataset(TrainConfig(preset=definition.preset, dataset=definition.dataset, epochs=definition.epochs,
-                                 device=device, **extra))
+        load_dataset(
+            TrainConfig(
+                preset=definition.preset,
+                dataset=definition.dataset,
+                epochs=definition.epochs,
+                device=device,
+                **extra,
+            )
+        )
     except (TrainConfigError, ValueError, OSError) as exc:
         raise UsageError(f"the study's dataset cannot be loaded here: {exc}") from None
 
@@ -224,8 +300,14 @@ class _RunDisplay:
 
         self.definition = handle.definition
         self.n_trials = n_trials
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=err_console, transient=True)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        )
         self.task = self.progress.add_task("trials", total=n_trials)
         self.best = None
 
@@ -241,26 +323,38 @@ class _RunDisplay:
             c = info["counts"]
             self.progress.update(self.task, completed=c.finished, description=f"trial {info['number']}")
         elif kind == "epoch":
-            self.progress.update(self.task, description=f"trial {info['number']} epoch {info['epoch']} "
-                                                        f"top-1 {info.get('test_top1', 0):.3f}")
+            self.progress.update(
+                self.task,
+                description=f"trial {info['number']} epoch {info['epoch']} "
+                f"top-1 {info.get('test_top1', 0):.3f}",
+            )
         elif kind == "wait":
             c = info["counts"]
-            self.progress.update(self.task, completed=c.finished,
-                                 description=f"waiting for {c.running} trial(s) of other workers")
+            self.progress.update(
+                self.task,
+                completed=c.finished,
+                description=f"waiting for {c.running} trial(s) of other workers",
+            )
         elif kind == "requeued":
-            self.progress.console.print(f"trial {info['number']}: its worker died; failed and re-queued",
-                                        markup=False)
+            self.progress.console.print(
+                f"trial {info['number']}: its worker died; failed and re-queued", markup=False
+            )
         elif kind == "finish":
             values = info["values"]
-            text = ", ".join(f"{n}={v:.4f}" for n, v in zip(self.definition.value_names, values)) if values else ""
+            text = (
+                ", ".join(f"{n}={v:.4f}" for n, v in zip(self.definition.value_names, values))
+                if values
+                else ""
+            )
             if values and self.definition.single:
                 up = self.definition.directions[0] == "maximize"
                 if self.best is None or (values[0] > self.best if up else values[0] < self.best):
                     self.best = values[0]
                 text += f" (best {self.best:.4f})"
             reason = f": {info['reason']}" if info.get("reason") and info["state"] != "COMPLETE" else ""
-            self.progress.console.print(f"trial {info['number']} {info['state'].lower()} {text}{reason}".rstrip(),
-                                        markup=False)
+            self.progress.console.print(
+                f"trial {info['number']} {info['state'].lower()} {text}{reason}".rstrip(), markup=False
+            )
             self.progress.advance(self.task)
 
 
@@ -287,35 +381,50 @@ class _Status(_Sub):
 
         c = st["counts"]
         d = st["definition"]
-        out_console.print(f"study {st['study']} ({st['storage']}): {d['classes']} classes, {d['dataset']}, "
-                          f"{d['preset']}, {d['epochs']} epoch(s), objective {d['objective']}"
-                          + (f", pruner {d['pruner']}" if d["pruner"] else ""), markup=False)
-        out_console.print(f"trials: {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed "
-                          f"({c['requeued']} re-queued), {c['running']} running, {c['waiting']} waiting", markup=False)
+        out_console.print(
+            f"study {st['study']} ({st['storage']}): {d['classes']} classes, {d['dataset']}, "
+            f"{d['preset']}, {d['epochs']} epoch(s), objective {d['objective']}"
+            + (f", pruner {d['pruner']}" if d["pruner"] else ""),
+            markup=False,
+        )
+        out_console.print(
+            f"trials: {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed "
+            f"({c['requeued']} re-queued), {c['running']} running, {c['waiting']} waiting",
+            markup=False,
+        )
         if st["best"]:
             b = st["best"]
             out_console.print(f"best: trial {b['number']} {_values_text(b['values'])}", markup=False)
         if st["pareto_front"]:
-            out_console.print(f"Pareto front: {len(st['pareto_front'])} trial(s): "
-                              + "; ".join(f"#{t['number']} {_values_text(t['values'])}" for t in st["pareto_front"][:5]),
-                              markup=False)
+            out_console.print(
+                f"Pareto front: {len(st['pareto_front'])} trial(s): "
+                + "; ".join(f"#{t['number']} {_values_text(t['values'])}" for t in st["pareto_front"][:5]),
+                markup=False,
+            )
         if st["paper_default"]:
             p = st["paper_default"]
-            out_console.print(f"paper default: trial {p['number']} {p['state'].lower()} {_values_text(p['values'])}",
-                              markup=False)
+            out_console.print(
+                f"paper default: trial {p['number']} {p['state'].lower()} {_values_text(p['values'])}",
+                markup=False,
+            )
         if st["workers"]:
             t = Table(title="workers", title_justify="left")
             for col in ("index", "seed", "host", "pid", "started", "state"):
                 t.add_column(col)
             for w in st["workers"]:
-                t.add_row(*(plain(w.get(k, "")) for k in ("index", "seed", "host", "pid", "started", "state")))
+                t.add_row(
+                    *(plain(w.get(k, "")) for k in ("index", "seed", "host", "pid", "started", "state"))
+                )
             out_console.print(t)
         for f in st["recent_failures"]:
             out_console.print(f"failed trial {f['number']}: {f['reason']}", markup=False)
         print_noise_floor(st.get("noise_floor"))
         if st.get("validation"):
-            out_console.print(f"validated ({len(st['validation']['seeds'])} seeds): {st['validation']['statement']}",
-                              markup=False, soft_wrap=True)
+            out_console.print(
+                f"validated ({len(st['validation']['seeds'])} seeds): {st['validation']['statement']}",
+                markup=False,
+                soft_wrap=True,
+            )
         return 0
 
 
@@ -339,24 +448,36 @@ class _Best(_Sub):
             validation = stored_validation(handle)
             if validation is not None:  # the validated winner first
                 trials = chosen_trials(handle, len(trials) + 1)
-            records = [trial_record(t, handle.definition) for t in (trials if pareto and validation is None
-                                                                     else trials[:1])]
+            records = [
+                trial_record(t, handle.definition)
+                for t in (trials if pareto and validation is None else trials[:1])
+            ]
         finally:
             handle.close()
         if args.json:
-            doc = ({"study": args.name, "pareto_front": records} if pareto and validation is None
-                   else {"study": args.name, "best": records[0]})
+            doc = (
+                {"study": args.name, "pareto_front": records}
+                if pareto and validation is None
+                else {"study": args.name, "best": records[0]}
+            )
             if validation is not None:
-                doc["validation"] = {k: validation[k] for k in ("seeds", "primary", "ranking", "statement",
-                                                                "noise_floor", "date")}
+                doc["validation"] = {
+                    k: validation[k]
+                    for k in ("seeds", "primary", "ranking", "statement", "noise_floor", "date")
+                }
             print_json(doc)
             return 0
         if validation is not None:
             print_ranking(validation)
         for r in records:
-            out_console.print(f"trial {r['number']}: {_values_text(r['values'])}"
-                              + (" (paper default)" if r["paper_default"] else ""), markup=False)
-            out_console.print("  params: " + json.dumps(r["params"], sort_keys=True), markup=False, soft_wrap=True)
+            out_console.print(
+                f"trial {r['number']}: {_values_text(r['values'])}"
+                + (" (paper default)" if r["paper_default"] else ""),
+                markup=False,
+            )
+            out_console.print(
+                "  params: " + json.dumps(r["params"], sort_keys=True), markup=False, soft_wrap=True
+            )
         return 0
 
 

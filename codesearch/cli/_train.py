@@ -40,33 +40,60 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
     from ..train import TrainConfig
 
     d = TrainConfig()
-    p.add_argument("--preset", required=True, help="network preset: proxy-s, proxy-s100, proxy-m, cifar10, ...")
+    p.add_argument(
+        "--preset", required=True, help="network preset: proxy-s, proxy-s100, proxy-m, cifar10, ..."
+    )
     p.add_argument("--dataset", required=True, help="digits, digit-pairs, cifar10, cifar100 or imagefolder")
     p.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"epochs (default {d.epochs})")
     p.add_argument("--batch-size", type=positive_int, default=d.batch_size, help=f"default {d.batch_size}")
     p.add_argument("--lr", type=positive_float, default=d.lr, help=f"peak learning rate (default {d.lr})")
     p.add_argument("--warmup-epochs", type=nonneg_int, default=d.warmup_epochs, help="linear warm-up epochs")
-    p.add_argument("--weight-decay", type=_nonneg_float, default=d.weight_decay, help=f"default {d.weight_decay}")
+    p.add_argument(
+        "--weight-decay", type=_nonneg_float, default=d.weight_decay, help=f"default {d.weight_decay}"
+    )
     p.add_argument("--mu", type=_nonneg_float, default=d.mu, help=f"coding-loss weight (default {d.mu})")
-    p.add_argument("--mu-warmup-epochs", type=nonneg_int, default=d.mu_warmup_epochs,
-                   help="ramp mu linearly from 0 over this many epochs (default 0)")
-    p.add_argument("--p-drop", type=_probability, default=d.p_drop, help=f"DropSubNNs probability (default {d.p_drop})")
+    p.add_argument(
+        "--mu-warmup-epochs",
+        type=nonneg_int,
+        default=d.mu_warmup_epochs,
+        help="ramp mu linearly from 0 over this many epochs (default 0)",
+    )
+    p.add_argument(
+        "--p-drop", type=_probability, default=d.p_drop, help=f"DropSubNNs probability (default {d.p_drop})"
+    )
     p.add_argument("--device", default=d.device, help="cpu (default), cuda, cuda:N, mps or auto")
     p.add_argument("--amp", action="store_true", help="bfloat16 autocast on CUDA")
     p.add_argument("--data-root", help="folder of the cifar10/cifar100/imagefolder data")
     p.add_argument("--download", action="store_true", help="download CIFAR into --data-root when missing")
-    p.add_argument("--samples-per-class", type=positive_int, default=d.samples_per_class,
-                   help=f"digit-pairs training images per class (default {d.samples_per_class})")
+    p.add_argument(
+        "--samples-per-class",
+        type=positive_int,
+        default=d.samples_per_class,
+        help=f"digit-pairs training images per class (default {d.samples_per_class})",
+    )
     p.add_argument("--subset", type=positive_int, help="use at most this many train and test images")
-    p.add_argument("--randaugment", type=nonneg_int, nargs=2, metavar=("N", "M"), help="RandAugment n and m (CIFAR)")
+    p.add_argument(
+        "--randaugment", type=nonneg_int, nargs=2, metavar=("N", "M"), help="RandAugment n and m (CIFAR)"
+    )
     p.add_argument("--num-workers", type=nonneg_int, default=0, help="DataLoader workers (default 0)")
-    p.add_argument("--channels-last", action="store_true",
-                   help="channels_last memory format on CPU too (faster proxy steps; other float rounding)")
-    p.add_argument("--no-binary", action="store_true", help="skip the per-class binary classifiers (no f1, fraction)")
-    p.add_argument("--binary-train-limit", type=positive_int,
-                   help="training images used to choose the binary thresholds (default all)")
-    p.add_argument("--specialization-block", type=int,
-                   help="coded-block index of the removal test (default: last block of the middle coded stage)")
+    p.add_argument(
+        "--channels-last",
+        action="store_true",
+        help="channels_last memory format on CPU too (faster proxy steps; other float rounding)",
+    )
+    p.add_argument(
+        "--no-binary", action="store_true", help="skip the per-class binary classifiers (no f1, fraction)"
+    )
+    p.add_argument(
+        "--binary-train-limit",
+        type=positive_int,
+        help="training images used to choose the binary thresholds (default all)",
+    )
+    p.add_argument(
+        "--specialization-block",
+        type=int,
+        help="coded-block index of the removal test (default: last block of the middle coded stage)",
+    )
 
 
 def config_from_args(args, **extra):
@@ -74,13 +101,29 @@ def config_from_args(args, **extra):
     from ..train import TrainConfig
 
     return TrainConfig(
-        preset=args.preset, dataset=args.dataset, data_root=args.data_root, download=args.download,
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_epochs=args.warmup_epochs,
-        weight_decay=args.weight_decay, mu=args.mu, mu_warmup_epochs=args.mu_warmup_epochs, p_drop=args.p_drop,
-        device=args.device, amp=args.amp, num_workers=args.num_workers, samples_per_class=args.samples_per_class,
-        subset=args.subset, randaugment=tuple(args.randaugment) if args.randaugment else None,
-        binary=not args.no_binary, binary_train_limit=args.binary_train_limit,
-        specialization_block=args.specialization_block, channels_last=args.channels_last, **extra,
+        preset=args.preset,
+        dataset=args.dataset,
+        data_root=args.data_root,
+        download=args.download,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        warmup_epochs=args.warmup_epochs,
+        weight_decay=args.weight_decay,
+        mu=args.mu,
+        mu_warmup_epochs=args.mu_warmup_epochs,
+        p_drop=args.p_drop,
+        device=args.device,
+        amp=args.amp,
+        num_workers=args.num_workers,
+        samples_per_class=args.samples_per_class,
+        subset=args.subset,
+        randaugment=tuple(args.randaugment) if args.randaugment else None,
+        binary=not args.no_binary,
+        binary_train_limit=args.binary_train_limit,
+        specialization_block=args.specialization_block,
+        channels_last=args.channels_last,
+        **extra,
     )
 
 
@@ -91,8 +134,13 @@ class _EpochProgress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.bar = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[info]}"), TimeRemainingColumn(), console=err_console, transient=True,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[info]}"),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
         )
         self.task = None
         self.epochs = 0
@@ -110,11 +158,16 @@ class _EpochProgress:
                 markup=False,
             )
             self.bar.start()
-            self.task = self.bar.add_task("epoch", total=info["batches"] * (info["epochs"] - info["start_epoch"]),
-                                          info="")
+            self.task = self.bar.add_task(
+                "epoch", total=info["batches"] * (info["epochs"] - info["start_epoch"]), info=""
+            )
         elif event == "batch" and self.task is not None:
-            self.bar.update(self.task, advance=1, description=f"epoch {info['epoch']}/{self.epochs}",
-                            info=f"loss {info['loss']:.4f}")
+            self.bar.update(
+                self.task,
+                advance=1,
+                description=f"epoch {info['epoch']}/{self.epochs}",
+                info=f"loss {info['loss']:.4f}",
+            )
         elif event == "epoch":
             done = info["epoch"] - self.first_epoch
             left = self.epochs - info["epoch"]
@@ -144,20 +197,26 @@ def _summary(metrics: dict) -> list[str]:
         lines.append(f"early decoding {r['stage']}#{r['index']} ({r['code']}): {100 * r['accuracy']:.2f}%")
     b = metrics.get("binary")
     if b:
-        lines.append(f"binary classifiers: mean F1 {b['mean_f1']:.3f}, precision {b['mean_precision']:.3f}, "
-                     f"recall {b['mean_recall']:.3f}, {100 * b['mean_fraction']:.1f}% of the parameters")
+        lines.append(
+            f"binary classifiers: mean F1 {b['mean_f1']:.3f}, precision {b['mean_precision']:.3f}, "
+            f"recall {b['mean_recall']:.3f}, {100 * b['mean_fraction']:.1f}% of the parameters"
+        )
     s = metrics.get("specialization")
     if s:
         act = ", ".join(f"{100 * e['accuracy']:.1f}" for e in s["active"])
         ina = ", ".join(f"{100 * e['accuracy']:.1f}" for e in s["inactive"])
-        lines.append(f"specialization {s['stage']}#{s['index']} ({s['code']}): baseline {100 * s['baseline']:.1f}%; "
-                     f"remove active k=1.. -> {act}; remove inactive k=1.. -> {ina}")
+        lines.append(
+            f"specialization {s['stage']}#{s['index']} ({s['code']}): baseline {100 * s['baseline']:.1f}%; "
+            f"remove active k=1.. -> {act}; remove inactive k=1.. -> {ina}"
+        )
     return lines
 
 
 class TrainCommand(_BaseCommand):
     name = "train"
-    help = "Train a Coded ResNeXt proxy with a scheme and measure it (top-1, early decoding, binary, removal)."
+    help = (
+        "Train a Coded ResNeXt proxy with a scheme and measure it (top-1, early decoding, binary, removal)."
+    )
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
         from ..train import COMPILE_MODES, TrainConfig
@@ -166,12 +225,22 @@ class TrainCommand(_BaseCommand):
         p.add_argument("--scheme", help="scheme JSON v1 file (optional with --control)")
         add_train_options(p)
         p.add_argument("--seed", type=nonneg_int, default=d.seed, help="random seed (default 0)")
-        p.add_argument("--control", action="store_true", help="same network with every block plain (ResNeXt baseline)")
-        p.add_argument("--compile", nargs="?", const="default", choices=list(COMPILE_MODES),
-                       help="torch.compile the training step (mode; default 'default'; 'reduce-overhead' uses CUDA "
-                            "graphs). The first steps are slow while it compiles.")
-        p.add_argument("--sync-bn", action="store_true",
-                       help="under torchrun: SyncBatchNorm over the global batch (CUDA only)")
+        p.add_argument(
+            "--control", action="store_true", help="same network with every block plain (ResNeXt baseline)"
+        )
+        p.add_argument(
+            "--compile",
+            nargs="?",
+            const="default",
+            choices=list(COMPILE_MODES),
+            help="torch.compile the training step (mode; default 'default'; 'reduce-overhead' uses CUDA "
+            "graphs). The first steps are slow while it compiles.",
+        )
+        p.add_argument(
+            "--sync-bn",
+            action="store_true",
+            help="under torchrun: SyncBatchNorm over the global batch (CUDA only)",
+        )
         p.add_argument("--out", "-o", help="run folder (default runs/<dataset>-<preset>[-control]-seed<S>)")
         p.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
         p.add_argument("--force", action="store_true", help="start again in an existing run folder")
@@ -199,8 +268,9 @@ class TrainCommand(_BaseCommand):
             raise UsageError("--scheme is required (only --control trains without one)")
         preset = args.preset
         try:
-            config = config_from_args(args, control=args.control, seed=args.seed, sync_bn=args.sync_bn,
-                                      compile=args.compile)
+            config = config_from_args(
+                args, control=args.control, seed=args.seed, sync_bn=args.sync_bn, compile=args.compile
+            )
         except TrainConfigError as exc:
             raise UsageError(str(exc)) from None
         ctx = None
@@ -215,19 +285,30 @@ class TrainCommand(_BaseCommand):
             raise UsageError("--sync-bn needs a torchrun job of several processes")
         if args.out == "":
             raise UsageError("--out is empty; give a run folder")
-        out = Path(args.out or f"runs/{args.dataset}-{preset}{'-control' if args.control else ''}-seed{args.seed}")
+        out = Path(
+            args.out or f"runs/{args.dataset}-{preset}{'-control' if args.control else ''}-seed{args.seed}"
+        )
         if out.exists() and not out.is_dir():
             raise UsageError(f"{out} exists and is not a folder")
         if run_exists(out) and not (args.resume or args.force):
-            raise UsageError(f"{out} already holds a run; pass --resume to continue it or --force to start again")
+            raise UsageError(
+                f"{out} already holds a run; pass --resume to continue it or --force to start again"
+            )
         if args.resume and not run_exists(out):
             raise UsageError(f"{out} holds no run to resume")
 
         main_rank = ctx is None or ctx.is_main
         progress = _EpochProgress() if main_rank else None
         try:
-            metrics = run_training(config, scheme, out_dir=out, resume=args.resume, overwrite=args.force,
-                                   progress=progress, distributed=ctx)
+            metrics = run_training(
+                config,
+                scheme,
+                out_dir=out,
+                resume=args.resume,
+                overwrite=args.force,
+                progress=progress,
+                distributed=ctx,
+            )
         except (TrainConfigError, FileExistsError) as exc:
             raise UsageError(str(exc)) from None
         except RunFolderBusy as exc:
@@ -236,8 +317,10 @@ class TrainCommand(_BaseCommand):
             if progress is not None:
                 progress.stop()
             if (out / CHECKPOINT_NAME).exists():
-                err_console.print(f"interrupted; the last finished epoch is saved in {out} (continue with --resume)",
-                                  markup=False)
+                err_console.print(
+                    f"interrupted; the last finished epoch is saved in {out} (continue with --resume)",
+                    markup=False,
+                )
             else:
                 err_console.print("interrupted before the first epoch ended; nothing was saved", markup=False)
             return 130
@@ -289,7 +372,9 @@ class PlotCommand(_BaseCommand):
         try:
             figures = render_figures(metrics)
         except (KeyError, TypeError, ValueError) as exc:
-            raise UsageError(f"{run}/metrics.json lacks what the figures need ({type(exc).__name__}: {exc})") from None
+            raise UsageError(
+                f"{run}/metrics.json lacks what the figures need ({type(exc).__name__}: {exc})"
+            ) from None
         if not figures:
             raise UsageError(f"{run}/metrics.json holds nothing to draw (no history, no evaluation)")
         out = Path(args.out) if args.out else run / "plots"

@@ -375,8 +375,10 @@ class AnnealGenerator(Generator):
 
     def size_limit(self, req: GenerateRequest) -> str | None:
         if req.classes > ANNEAL_MAX_CLASSES:
-            return (f"anneal keeps a K x K overlap matrix and supports K <= {ANNEAL_MAX_CLASSES}, "
-                    f"not {req.classes}")
+            return (
+                f"anneal keeps a K x K overlap matrix and supports K <= {ANNEAL_MAX_CLASSES}, "
+                f"not {req.classes}"
+            )
         return None
 
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
@@ -401,9 +403,11 @@ class AnnealGenerator(Generator):
             if use_lex:
                 from ._lexicode import LexicodeGenerator
 
-                lex = LexicodeGenerator().generate(
-                    GenerateRequest(k, n, w, req.seed, None, req.time_limit)
-                ).code.matrix
+                lex = (
+                    LexicodeGenerator()
+                    .generate(GenerateRequest(k, n, w, req.seed, None, req.time_limit))
+                    .code.matrix
+                )
                 if start == "lexicode" or key_of(score_matrix(lex))[:2] >= key_of(score_matrix(m0))[:2]:
                     m0, start = lex.copy(), "lexicode"
                 else:
@@ -430,8 +434,13 @@ class AnnealGenerator(Generator):
         from ._bounds import lp_min_pairs
 
         best, stats = anneal_matrix(
-            m0, rng=rng, goal_distance=goal, stop_pairs=lp_min_pairs(k, n, w, goal),
-            time_limit=req.time_limit, progress=progress, **settings
+            m0,
+            rng=rng,
+            goal_distance=goal,
+            stop_pairs=lp_min_pairs(k, n, w, goal),
+            time_limit=req.time_limit,
+            progress=progress,
+            **settings,
         )
         d, _, _ = score_matrix(best)
         if req.min_distance is not None and d < req.min_distance:

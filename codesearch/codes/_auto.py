@@ -99,7 +99,11 @@ class AutoGenerator(Generator):
                 continue
             # the code object caches its (chunked) overlap histogram: scored once, reused by the metrics
             d, pairs, spread = res.code.d, pairs_at_min_distance(res.code), res.code.column_spread
-            scores[name] = {"d": d, "pairs": pairs, "spread": spread}  # no wall time: files stay byte-identical
+            scores[name] = {
+                "d": d,
+                "pairs": pairs,
+                "spread": spread,
+            }  # no wall time: files stay byte-identical
             if name == "anneal" and "initial" in params and "initial" not in req.params.get(name, {}):
                 scores[name]["started_from"] = best.method
                 if "iters" not in req.params.get(name, {}) and "iters" in params:
@@ -115,5 +119,4 @@ class AutoGenerator(Generator):
             raise GenerationError(f"auto: no method produced a code ({detail}).")
         winner_params = {key: val for key, val in best.params.items() if key != "initial"}
         params = {"winner": best.method, "winner_params": winner_params, "scores": scores}
-        return GenerateResult(best.code, self.name, req.seed, params,
-                              time.perf_counter() - t0, tuple(notes))
+        return GenerateResult(best.code, self.name, req.seed, params, time.perf_counter() - t0, tuple(notes))

@@ -466,8 +466,14 @@ def _bounds_table(K: int, n: int, w: int) -> tuple[tuple, ...]:
             (
                 ("d", 2 * delta),
                 ("johnson", _johnson(n, delta, w)),
-                ("lp", math.comb(n, w) if delta == 1 else
-                 round(float(_lp_max(n, delta, v)), 4) if _lp_solved(n, delta, v) else None),
+                (
+                    "lp",
+                    math.comb(n, w)
+                    if delta == 1
+                    else round(float(_lp_max(n, delta, v)), 4)
+                    if _lp_solved(n, delta, v)
+                    else None,
+                ),
                 ("max_size", size),
                 ("feasible", feasible),
                 ("lp_min_pairs", _lp_min_pairs(K, n, w, delta) if feasible else None),

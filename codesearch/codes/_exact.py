@@ -180,21 +180,34 @@ class ExactGenerator(Generator):
             for balanced in (True, False):
                 if progress:
                     progress(0.0, f"exact: d={d}, {'balanced' if balanced else 'any columns'}")
-                sols, exhaustive = cs.search(k, d, balanced=balanced, max_nodes=max_nodes,
-                                             max_solutions=max_solutions)
-                log.append({"d": d, "balanced": balanced, "found": len(sols), "exhaustive": exhaustive,
-                            "nodes": cs.nodes})
+                sols, exhaustive = cs.search(
+                    k, d, balanced=balanced, max_nodes=max_nodes, max_solutions=max_solutions
+                )
+                log.append(
+                    {
+                        "d": d,
+                        "balanced": balanced,
+                        "found": len(sols),
+                        "exhaustive": exhaustive,
+                        "nodes": cs.nodes,
+                    }
+                )
                 if sols:
                     mats = [cs.matrix(s) for s in sols]
                     best = max(mats, key=lambda m: key_of(score_matrix(m)))
                     proven = d == bound or previous_exhaustive_fail
-                    params = {"max_words": int(req.params.get("max_words", DEFAULT_MAX_WORDS)),
-                              "max_nodes": max_nodes, "max_solutions": max_solutions,
-                              "proven_optimal_distance": bool(proven), "searches": log}
+                    params = {
+                        "max_words": int(req.params.get("max_words", DEFAULT_MAX_WORDS)),
+                        "max_nodes": max_nodes,
+                        "max_solutions": max_solutions,
+                        "proven_optimal_distance": bool(proven),
+                        "searches": log,
+                    }
                     if progress:
                         progress(1.0, f"exact: d={d}")
-                    return GenerateResult(ConstantWeightCode(best), self.name, req.seed, params,
-                                          time.perf_counter() - t0)
+                    return GenerateResult(
+                        ConstantWeightCode(best), self.name, req.seed, params, time.perf_counter() - t0
+                    )
                 if not balanced:
                     previous_exhaustive_fail = exhaustive
             if time.perf_counter() - t0 > req.time_limit:

@@ -37,7 +37,9 @@ class GenerateResult:
     seed: int  # the request's seed
     params: dict  # JSON-ready parameters that, with the seed, reproduce the code
     seconds: float = 0.0  # wall time (not written into scheme files)
-    notes: tuple[str, ...] = ()  # one-line remarks for the user (e.g. methods auto skipped); the CLI prints them
+    notes: tuple[
+        str, ...
+    ] = ()  # one-line remarks for the user (e.g. methods auto skipped); the CLI prints them
 
 
 class Generator(abc.ABC):
@@ -97,7 +99,9 @@ def validate_request(req: GenerateRequest) -> None:
     if k > MAX_CLASSES:
         raise ValueError(f"The number of classes must be at most MAX_CLASSES = {MAX_CLASSES}, not {k}.")
     if k > comb(n, w):
-        raise ValueError(f"{k} classes need more codewords than the C({n},{w}) = {comb(n, w)} words of weight {w}.")
+        raise ValueError(
+            f"{k} classes need more codewords than the C({n},{w}) = {comb(n, w)} words of weight {w}."
+        )
     if req.min_distance is not None:
         from ._bounds import max_distance_bound
 
@@ -119,11 +123,14 @@ def generate(method: str, req: GenerateRequest, progress: ProgressFn | None = No
         sub = GenerateRequest(req.classes, n, n - w, req.seed, req.min_distance, req.time_limit, req.params)
         res = generate(method, sub, progress)
         params = {**res.params, "complement_of_weight": n - w}
-        return GenerateResult(ConstantWeightCode(1 - res.code.matrix), res.method, res.seed, params,
-                              res.seconds, res.notes)
+        return GenerateResult(
+            ConstantWeightCode(1 - res.code.matrix), res.method, res.seed, params, res.seconds, res.notes
+        )
     gen = get_generator(method)
     if not gen.applicable(req):
         why = gen.size_limit(req)
-        raise GenerationError(f"Method {method!r} does not apply to K={req.classes}, N={req.subnns}, w={req.active}"
-                              + (f": {why}" if why else "."))
+        raise GenerationError(
+            f"Method {method!r} does not apply to K={req.classes}, N={req.subnns}, w={req.active}"
+            + (f": {why}" if why else ".")
+        )
     return gen.generate(req, progress)

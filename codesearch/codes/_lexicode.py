@@ -233,8 +233,9 @@ class LexicodeGenerator(Generator):
         tried = {}
         for h in candidates_h:
             remaining = req.time_limit - (time.perf_counter() - t0)
-            words, info = lexicode_words(n, w, h, max_scan=max_scan, time_limit=max(remaining, 0.0),
-                                         progress=progress)
+            words, info = lexicode_words(
+                n, w, h, max_scan=max_scan, time_limit=max(remaining, 0.0), progress=progress
+            )
             tried[str(h)] = int(words.size)
             if words.size >= k or info["time_cap_hit"]:
                 break

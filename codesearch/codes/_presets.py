@@ -59,7 +59,11 @@ def _st(name, cout, width, active, subnns, repeats, stride):
 
 PRESETS: dict[str, Preset] = {
     "cifar10": Preset(
-        "cifar10", 10, "cifar", 64, (32, 32),
+        "cifar10",
+        10,
+        "cifar",
+        64,
+        (32, 32),
         (
             _st("c2", 256, 11, 10, 10, 3, 1),
             _st("c3", 512, 22, 5, 10, 3, 2),
@@ -68,7 +72,11 @@ PRESETS: dict[str, Preset] = {
         "ResNeXt-29 (10x11d), CIFAR-10, Table 1",
     ),
     "cifar100": Preset(
-        "cifar100", 100, "cifar", 64, (32, 32),
+        "cifar100",
+        100,
+        "cifar",
+        64,
+        (32, 32),
         (
             _st("c2", 256, 6, 20, 20, 3, 1),
             _st("c3", 512, 12, 8, 20, 3, 2),
@@ -77,7 +85,11 @@ PRESETS: dict[str, Preset] = {
         "ResNeXt-29 (20x6d), CIFAR-100, Table 1",
     ),
     "imagenet": Preset(
-        "imagenet", 1000, "imagenet", 64, (224, 224),
+        "imagenet",
+        1000,
+        "imagenet",
+        64,
+        (224, 224),
         (
             _st("c2", 256, 4, 32, 32, 3, 1),
             _st("c3", 512, 8, 32, 32, 4, 2),
@@ -90,7 +102,11 @@ PRESETS: dict[str, Preset] = {
     # schemes of those presets train on them unchanged. Two blocks in the coded stages exercise the
     # "same code, same mask" rule.
     "proxy-s": Preset(
-        "proxy-s", 10, "cifar", 16, (8, 8),
+        "proxy-s",
+        10,
+        "cifar",
+        16,
+        (8, 8),
         (
             _st("c2", 32, 2, 10, 10, 1, 1),
             _st("c3", 64, 4, 5, 10, 2, 2),
@@ -99,7 +115,11 @@ PRESETS: dict[str, Preset] = {
         "tiny cifar10-shaped proxy for 8x8 / 8x16 inputs (10 classes)",
     ),
     "proxy-s100": Preset(
-        "proxy-s100", 100, "cifar", 16, (8, 16),
+        "proxy-s100",
+        100,
+        "cifar",
+        16,
+        (8, 16),
         (
             _st("c2", 64, 2, 20, 20, 1, 1),
             _st("c3", 128, 4, 8, 20, 2, 2),
@@ -108,7 +128,11 @@ PRESETS: dict[str, Preset] = {
         "tiny cifar100-shaped proxy for 8x16 inputs (100 classes)",
     ),
     "proxy-m": Preset(
-        "proxy-m", 10, "cifar", 32, (32, 32),
+        "proxy-m",
+        10,
+        "cifar",
+        32,
+        (32, 32),
         (
             _st("c2", 64, 4, 10, 10, 1, 1),
             _st("c3", 128, 8, 5, 10, 2, 2),
@@ -117,7 +141,11 @@ PRESETS: dict[str, Preset] = {
         "small cifar10-shaped proxy for 32x32 inputs (10 classes)",
     ),
     "proxy-m100": Preset(
-        "proxy-m100", 100, "cifar", 32, (32, 32),
+        "proxy-m100",
+        100,
+        "cifar",
+        32,
+        (32, 32),
         (
             _st("c2", 64, 4, 20, 20, 1, 1),
             _st("c3", 128, 6, 8, 20, 2, 2),

@@ -135,7 +135,9 @@ class RandomGenerator(Generator):
                 if best_key is None or key > best_key:
                     best, best_key = m.copy(), key
             if progress:
-                progress(done / trials, f"random: {done}/{trials} draws, best d={best_key[0] if best_key else '-'}")
+                progress(
+                    done / trials, f"random: {done}/{trials} draws, best d={best_key[0] if best_key else '-'}"
+                )
             if time.perf_counter() - t0 > req.time_limit:
                 capped = True
                 break

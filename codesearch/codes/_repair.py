@@ -54,8 +54,14 @@ def tail_probability(n: int, w: int, t: int) -> float:
     return sum(comb(w, g) * comb(n - w, w - g) for g in range(t + 1, w + 1)) / total
 
 
-def choose_threshold(k: int, n: int, w: int, bound: int, max_conflicts: float = MAX_CONFLICTS,
-                     max_row_rate: float = MAX_ROW_RATE) -> int:
+def choose_threshold(
+    k: int,
+    n: int,
+    w: int,
+    bound: int,
+    max_conflicts: float = MAX_CONFLICTS,
+    max_row_rate: float = MAX_ROW_RATE,
+) -> int:
     """The overlap threshold t the repair aims at (see the module docstring, step 1)."""
     pairs = k * (k - 1) / 2
     for t in range(max(0, w - bound // 2), w):
@@ -69,16 +75,28 @@ def _encode(row: np.ndarray) -> np.ndarray:
     return pack_rows(row[None, :])[0]
 
 
-def repair_matrix(m: np.ndarray, t: int, rng: np.random.Generator, *, moves_per_row: int = MOVES_PER_ROW,
-                  deadline: float | None = None, progress: ProgressFn | None = None) -> dict:
+def repair_matrix(
+    m: np.ndarray,
+    t: int,
+    rng: np.random.Generator,
+    *,
+    moves_per_row: int = MOVES_PER_ROW,
+    deadline: float | None = None,
+    progress: ProgressFn | None = None,
+) -> dict:
     """Repair ``m`` (K x N, modified in place) towards overlaps <= t; returns stats (final ``t`` etc.)."""
     k = m.shape[0]
     packed = pack_rows(m)
     pairs = conflict_pairs(m, t)
     bad = np.zeros(k, dtype=bool)
     bad[pairs[:, 1]] = True
-    stats = {"target_overlap": int(t), "initial_conflicts": len(pairs), "moves": 0, "relaxed": 0,
-             "time_cap_hit": False}
+    stats = {
+        "target_overlap": int(t),
+        "initial_conflicts": len(pairs),
+        "moves": 0,
+        "relaxed": 0,
+        "time_cap_hit": False,
+    }
     cols = np.asfortranarray(m)  # column access for the partner search
     while bad.any():
         queue = list(np.flatnonzero(bad))
@@ -173,13 +191,25 @@ class RepairGenerator(Generator):
         if "target_overlap" in req.params:
             t = int(req.params["target_overlap"])
         else:
-            t = choose_threshold(k, n, w, bound, float(req.params.get("max_conflicts", MAX_CONFLICTS)),
-                                 float(req.params.get("max_row_rate", MAX_ROW_RATE)))
+            t = choose_threshold(
+                k,
+                n,
+                w,
+                bound,
+                float(req.params.get("max_conflicts", MAX_CONFLICTS)),
+                float(req.params.get("max_row_rate", MAX_ROW_RATE)),
+            )
         m = random_balanced_code(k, n, w, rng)
         if progress:
             progress(0.2, f"repair: aiming at d >= {2 * (w - t)}")
-        stats = repair_matrix(m, t, rng, moves_per_row=int(req.params.get("moves_per_row", MOVES_PER_ROW)),
-                              deadline=t0 + req.time_limit, progress=progress)
+        stats = repair_matrix(
+            m,
+            t,
+            rng,
+            moves_per_row=int(req.params.get("moves_per_row", MOVES_PER_ROW)),
+            deadline=t0 + req.time_limit,
+            progress=progress,
+        )
         code = ConstantWeightCode(m)
         if req.min_distance is not None and code.d < req.min_distance:
             raise GenerationError(f"repair: reached d = {code.d} < the required {req.min_distance}.")

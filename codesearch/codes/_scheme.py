@@ -14,7 +14,9 @@ def parse_code_id(code_id: str) -> tuple[int, int]:
     """``"8/20"`` -> ``(8, 20)``; ValueError for anything else."""
     m = _ID.match(code_id) if isinstance(code_id, str) else None
     if not m or int(m.group(2)) < 1 or not 0 < int(m.group(1)) <= int(m.group(2)):
-        raise ValueError(f"A code id must look like '<active>/<subnns>' with 0 < active <= subnns, not {code_id!r}.")
+        raise ValueError(
+            f"A code id must look like '<active>/<subnns>' with 0 < active <= subnns, not {code_id!r}."
+        )
     return int(m.group(1)), int(m.group(2))
 
 
@@ -47,7 +49,9 @@ class Scheme:
         seen = set()
         for c in self.codes:
             if c.code.size != self.num_classes:
-                raise ValueError(f"Code {c.id} has {c.code.size} codewords but the scheme has {self.num_classes} classes.")
+                raise ValueError(
+                    f"Code {c.id} has {c.code.size} codewords but the scheme has {self.num_classes} classes."
+                )
             if c.id in seen:
                 raise ValueError(f"Code id {c.id} appears twice.")
             seen.add(c.id)

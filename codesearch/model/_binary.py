@@ -34,11 +34,23 @@ class BinaryClassifier(nn.Module):
         super().__init__()
         self.spec = spec
         self.class_index = int(spec["class"])
-        self.stem = make_stem(spec["stem"], int(spec["in_chans"]), int(spec["stem_channels"]),
-                              float(spec.get("bn_momentum", 0.1)))
+        self.stem = make_stem(
+            spec["stem"],
+            int(spec["in_chans"]),
+            int(spec["stem_channels"]),
+            float(spec.get("bn_momentum", 0.1)),
+        )
         self.blocks = nn.ModuleList(
-            ResNeXtBlock(b["cin"], b["cout"], b["width"], b["subnns"], b["stride"], coded=b["coded"],
-                         norm_subnns=b["norm_subnns"], bn_momentum=float(spec.get("bn_momentum", 0.1)))
+            ResNeXtBlock(
+                b["cin"],
+                b["cout"],
+                b["width"],
+                b["subnns"],
+                b["stride"],
+                coded=b["coded"],
+                norm_subnns=b["norm_subnns"],
+                bn_momentum=float(spec.get("bn_momentum", 0.1)),
+            )
             for b in spec["blocks"]
         )
         self.pool = nn.AdaptiveAvgPool2d(1)
@@ -60,7 +72,9 @@ def binary_classifier_spec(model, k: int) -> dict:
     if not isinstance(k, int) or isinstance(k, bool):
         raise TypeError(f"Argument 'k' must be an int, not {type(k).__name__}.")
     if not 0 <= k < model.num_classes:
-        raise ValueError(f"Class {k} is out of range: the model has {model.num_classes} classes (0..{model.num_classes - 1}).")
+        raise ValueError(
+            f"Class {k} is out of range: the model has {model.num_classes} classes (0..{model.num_classes - 1})."
+        )
     preset = model.preset
     coded_at = {info.index: ci for ci, info in enumerate(model.coded_blocks)}
     blocks = []
@@ -69,9 +83,19 @@ def binary_classifier_spec(model, k: int) -> dict:
             kept = np.flatnonzero(model.code_array(coded_at[i])[k]).tolist()
         else:
             kept = list(range(block.subnns))
-        blocks.append({"cin": block.cin, "cout": block.cout, "width": block.width, "subnns": len(kept),
-                       "stride": block.stride, "coded": block.coded, "norm_subnns": block.subnns,
-                       "branches": kept, "code_id": model.plan[i]})
+        blocks.append(
+            {
+                "cin": block.cin,
+                "cout": block.cout,
+                "width": block.width,
+                "subnns": len(kept),
+                "stride": block.stride,
+                "coded": block.coded,
+                "norm_subnns": block.subnns,
+                "branches": kept,
+                "code_id": model.plan[i],
+            }
+        )
     names = model.scheme.class_names if model.scheme is not None else None
     return {
         "format": SPEC_FORMAT,
@@ -126,7 +150,7 @@ def extract_binary_classifier(model, k: int) -> BinaryClassifier:
     for i, (src, b) in enumerate(zip(model.blocks, spec["blocks"])):
         for key, value in _slice_block_state(src, b["branches"]).items():
             state[f"blocks.{i}.{key}"] = value
-    state["fc.weight"] = model.fc.weight.detach()[k:k + 1]
+    state["fc.weight"] = model.fc.weight.detach()[k : k + 1]
     clf.load_state_dict({key: v.detach().clone() for key, v in state.items()}, strict=True, assign=True)
     return clf.to(dtype=model.fc.weight.dtype).eval()
 
@@ -140,15 +164,17 @@ def parameter_report(model, classes=None) -> dict:
     stages = []
     for stage in model.preset.stages:
         idx = [i for i, s in enumerate(model.block_stages) if s == stage.name]
-        stages.append({
-            "name": stage.name,
-            "parameters": sum(count_parameters(model.blocks[i]) for i in idx),
-            "blocks": len(idx),
-            "codes": [model.plan[i] for i in idx],
-            "cout": stage.cout,
-            "width": stage.width,
-            "subnns": stage.subnns,
-        })
+        stages.append(
+            {
+                "name": stage.name,
+                "parameters": sum(count_parameters(model.blocks[i]) for i in idx),
+                "blocks": len(idx),
+                "codes": [model.plan[i] for i in idx],
+                "cout": stage.cout,
+                "width": stage.width,
+                "subnns": stage.subnns,
+            }
+        )
     classes = list(range(model.num_classes)) if classes is None else list(classes)
     # The count of an extracted classifier depends only on its shapes: build one real module (on the meta
     # device, no memory) per distinct shape signature instead of copying weights for every class.
@@ -156,7 +182,9 @@ def parameter_report(model, classes=None) -> dict:
     counts = []
     for k in classes:
         spec = binary_classifier_spec(model, k)
-        key = tuple((b["cin"], b["cout"], b["width"], b["subnns"], b["stride"], b["coded"]) for b in spec["blocks"])
+        key = tuple(
+            (b["cin"], b["cout"], b["width"], b["subnns"], b["stride"], b["coded"]) for b in spec["blocks"]
+        )
         if key not in by_shape:
             with torch.device("meta"):
                 by_shape[key] = count_parameters(BinaryClassifier(spec))

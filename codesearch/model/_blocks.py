@@ -41,8 +41,18 @@ class ResNeXtBlock(nn.Module):
         An extracted binary classifier keeps only the active branches but normalises by the original N.
     """
 
-    def __init__(self, cin: int, cout: int, width: int, subnns: int, stride: int, *, coded: bool = False,
-                 norm_subnns: int | None = None, bn_momentum: float = 0.1):
+    def __init__(
+        self,
+        cin: int,
+        cout: int,
+        width: int,
+        subnns: int,
+        stride: int,
+        *,
+        coded: bool = False,
+        norm_subnns: int | None = None,
+        bn_momentum: float = 0.1,
+    ):
         super().__init__()
         inner = subnns * width
         self.cin, self.cout, self.width, self.subnns, self.stride = cin, cout, width, subnns, stride
@@ -55,8 +65,9 @@ class ResNeXtBlock(nn.Module):
         self.conv3 = nn.Conv2d(inner, cout, 1, bias=False)
         self.bn3 = nn.BatchNorm2d(cout, momentum=bn_momentum)
         if stride != 1 or cin != cout:
-            self.skip = nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False),
-                                      nn.BatchNorm2d(cout, momentum=bn_momentum))
+            self.skip = nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout, momentum=bn_momentum)
+            )
         else:
             self.skip = nn.Identity()
 
@@ -112,12 +123,18 @@ class ResNeXtBlock(nn.Module):
 def make_stem(kind: str, in_chans: int, channels: int, bn_momentum: float = 0.1) -> nn.Sequential:
     """``"cifar"``: conv3x3 + BN + ReLU; ``"imagenet"``: conv7x7 s2 + BN + ReLU + maxpool 3x3 s2."""
     if kind == "cifar":
-        return nn.Sequential(nn.Conv2d(in_chans, channels, 3, padding=1, bias=False),
-                             nn.BatchNorm2d(channels, momentum=bn_momentum), nn.ReLU(inplace=True))
+        return nn.Sequential(
+            nn.Conv2d(in_chans, channels, 3, padding=1, bias=False),
+            nn.BatchNorm2d(channels, momentum=bn_momentum),
+            nn.ReLU(inplace=True),
+        )
     if kind == "imagenet":
-        return nn.Sequential(nn.Conv2d(in_chans, channels, 7, stride=2, padding=3, bias=False),
-                             nn.BatchNorm2d(channels, momentum=bn_momentum), nn.ReLU(inplace=True),
-                             nn.MaxPool2d(3, stride=2, padding=1))
+        return nn.Sequential(
+            nn.Conv2d(in_chans, channels, 7, stride=2, padding=3, bias=False),
+            nn.BatchNorm2d(channels, momentum=bn_momentum),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(3, stride=2, padding=1),
+        )
     raise ValueError(f"Unknown stem {kind!r}; expected 'cifar' or 'imagenet'.")
 
 

@@ -138,14 +138,19 @@ def load_model_from_checkpoint(source, *, preset: str | None = None, map_locatio
         # First on the meta device (no memory): model_args that would allocate gigabytes are refused by
         # comparing the shapes with the stored weights before anything real is built.
         with torch.device("meta"):
-            shapes = {k: tuple(v.shape) for k, v in create_model(ckpt["preset"], scheme, **args).state_dict().items()}
+            shapes = {
+                k: tuple(v.shape)
+                for k, v in create_model(ckpt["preset"], scheme, **args).state_dict().items()
+            }
     except (TypeError, ValueError, RuntimeError) as exc:
         raise CheckpointError(f"{name}: cannot rebuild the model ({str(exc)[:200]})") from None
     stored = {k: tuple(v.shape) for k, v in state.items()}
     if shapes != stored:
         diff = sorted(set(shapes) ^ set(stored)) or [k for k in shapes if shapes[k] != stored.get(k)]
-        raise CheckpointError(f"{name}: its weights do not fit preset {ckpt['preset']!r} with its model_args "
-                              f"(first difference: {str(diff[0])[:80]!r})")
+        raise CheckpointError(
+            f"{name}: its weights do not fit preset {ckpt['preset']!r} with its model_args "
+            f"(first difference: {str(diff[0])[:80]!r})"
+        )
     try:
         model = create_model(ckpt["preset"], scheme, **args)
     except (TypeError, ValueError) as exc:
@@ -154,14 +159,18 @@ def load_model_from_checkpoint(source, *, preset: str | None = None, map_locatio
         model.load_state_dict(ckpt["state_dict"], strict=True)
     except (RuntimeError, TypeError, AttributeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CheckpointError(f"{name}: its weights do not fit preset {ckpt['preset']!r} ({first[:200]})") from None
+        raise CheckpointError(
+            f"{name}: its weights do not fit preset {ckpt['preset']!r} ({first[:200]})"
+        ) from None
     device = torch.device(map_location) if isinstance(map_location, str) else None
     if device is not None:
         model = model.to(device)
     return model.eval()
 
 
-def save_binary_classifier(path, clf: BinaryClassifier, *, source: dict | None = None, force: bool = False) -> Path:
+def save_binary_classifier(
+    path, clf: BinaryClassifier, *, source: dict | None = None, force: bool = False
+) -> Path:
     """Write an extracted classifier (spec + weights) atomically; FileExistsError unless ``force``."""
     obj = {
         "format": SPEC_FORMAT,
@@ -182,5 +191,7 @@ def load_binary_classifier(path, *, map_location="cpu") -> BinaryClassifier:
         clf = BinaryClassifier(obj["spec"])
         clf.load_state_dict(obj["state_dict"], strict=True)
     except (KeyError, TypeError, ValueError, RuntimeError) as exc:
-        raise CheckpointError(f"{path}: cannot rebuild the classifier ({str(exc).splitlines()[0][:200]})") from None
+        raise CheckpointError(
+            f"{path}: cannot rebuild the classifier ({str(exc).splitlines()[0][:200]})"
+        ) from None
     return clf.eval()

@@ -30,7 +30,11 @@ class CodedResNeXtConfig:
     zero_init_last_bn: bool = True  # start every block's last BN gamma at 0 (as the paper's code does)
 
     def __post_init__(self):
-        if not isinstance(self.num_classes, int) or isinstance(self.num_classes, bool) or self.num_classes < 2:
+        if (
+            not isinstance(self.num_classes, int)
+            or isinstance(self.num_classes, bool)
+            or self.num_classes < 2
+        ):
             raise ModelConfigError(f"num_classes must be an integer >= 2, not {self.num_classes!r}.")
         if not isinstance(self.in_chans, int) or isinstance(self.in_chans, bool) or self.in_chans < 1:
             raise ModelConfigError(f"in_chans must be a positive integer, not {self.in_chans!r}.")
@@ -56,7 +60,7 @@ def _transfer_plan(source: Preset, plan: tuple[str, ...], target: Preset) -> lis
     out: list[str] = []
     start = 0
     for s_src, s_dst in zip(source.stages, target.stages):
-        ids = set(plan[start:start + s_src.repeats])
+        ids = set(plan[start : start + s_src.repeats])
         start += s_src.repeats
         if len(ids) != 1:
             raise ModelConfigError(

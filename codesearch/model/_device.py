@@ -27,7 +27,9 @@ def select_device(name: str | None = "auto") -> torch.device:
         if not torch.cuda.is_available():
             raise ValueError(f"Device {name!r} was requested but CUDA is not available on this machine.")
         if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ValueError(f"Device {name!r} does not exist: this machine has {torch.cuda.device_count()} GPU(s).")
+            raise ValueError(
+                f"Device {name!r} does not exist: this machine has {torch.cuda.device_count()} GPU(s)."
+            )
     elif dev.type == "mps":
         mps = getattr(torch.backends, "mps", None)
         if mps is None or not mps.is_available():

@@ -31,7 +31,9 @@ def as_scheme(scheme, preset: str | None = None) -> Scheme:
         return read_scheme(scheme)
     if isinstance(scheme, dict):
         return scheme_from_dict(scheme)
-    raise TypeError(f"scheme must be a Scheme, a path, a scheme JSON object or None, not {type(scheme).__name__}.")
+    raise TypeError(
+        f"scheme must be a Scheme, a path, a scheme JSON object or None, not {type(scheme).__name__}."
+    )
 
 
 def coded_resnext(preset: str = "cifar10", scheme=None, *, pretrained: bool = False, **kwargs):
@@ -42,11 +44,15 @@ def coded_resnext(preset: str = "cifar10", scheme=None, *, pretrained: bool = Fa
     from ._registry import create_model
 
     if pretrained:
-        raise ValueError("codesearch ships no pretrained Coded ResNeXt weights; train one with codesearch train.")
+        raise ValueError(
+            "codesearch ships no pretrained Coded ResNeXt weights; train one with codesearch train."
+        )
     return create_model(preset, as_scheme(scheme, preset), **kwargs)
 
 
-def block_mask_tensors(scheme, plan=None, *, device=None, dtype: torch.dtype = torch.float32) -> list[torch.Tensor]:
+def block_mask_tensors(
+    scheme, plan=None, *, device=None, dtype: torch.dtype = torch.float32
+) -> list[torch.Tensor]:
     """One (K, N) 0/1 tensor per block of ``plan`` (default: the scheme's plan), as
     :func:`codesearch.codes.block_masks` gives them: row k says which subNNs work for class k."""
     return [torch.as_tensor(m, dtype=dtype, device=device) for m in block_masks(as_scheme(scheme), plan)]

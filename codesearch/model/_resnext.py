@@ -61,8 +61,9 @@ class ModelOutput:
     energies: list = field(default_factory=list)  # (B, N) normalised energies per coded block (sum N)
 
 
-def coding_loss(energies: torch.Tensor, target: torch.Tensor, ratio: float, power: float = 4.0,
-                threshold: float = 0.0) -> torch.Tensor:
+def coding_loss(
+    energies: torch.Tensor, target: torch.Tensor, ratio: float, power: float = 4.0, threshold: float = 0.0
+) -> torch.Tensor:
     r"""Mean over batch and branches of :math:`\max(|r E_n - c_n| - \theta, 0)^p`."""
     dist = (ratio * energies - target).abs()
     if threshold > 0:
@@ -96,8 +97,14 @@ class CodedResNeXt(nn.Module):
     Build it with :func:`codesearch.model.create_model`. ``forward(x, labels=None, *, remove=None,
     remove_inactive=False)`` returns a :class:`ModelOutput`."""
 
-    def __init__(self, config: CodedResNeXtConfig, codes: dict | None = None, *, scheme: Scheme | None = None,
-                 plain: bool = False):
+    def __init__(
+        self,
+        config: CodedResNeXtConfig,
+        codes: dict | None = None,
+        *,
+        scheme: Scheme | None = None,
+        plain: bool = False,
+    ):
         super().__init__()
         if config.preset not in PRESETS:
             raise ModelConfigError(f"Unknown preset {config.preset!r}; choose one of: {', '.join(PRESETS)}.")
@@ -105,7 +112,8 @@ class CodedResNeXt(nn.Module):
         stages = [s for s in preset.stages for _ in range(s.repeats)]
         if len(config.plan) != len(stages):
             raise ModelConfigError(
-                f"The plan has {len(config.plan)} blocks but preset {preset.name!r} has {len(stages)}.")
+                f"The plan has {len(config.plan)} blocks but preset {preset.name!r} has {len(stages)}."
+            )
         codes = dict(codes or {})
         self.config = config
         self.preset: Preset = preset
@@ -122,11 +130,22 @@ class CodedResNeXt(nn.Module):
         for i, (code_id, stage) in enumerate(zip(self.plan, stages)):
             active, n = parse_code_id(code_id)
             if n != stage.subnns:
-                raise ModelConfigError(f"Block {i} uses code {code_id} but stage {stage.name} has N={stage.subnns}.")
+                raise ModelConfigError(
+                    f"Block {i} uses code {code_id} but stage {stage.name} has N={stage.subnns}."
+                )
             first = i == 0 or self.block_stages[i - 1] != stage.name
             coded = active < n
-            blocks.append(ResNeXtBlock(cin, stage.cout, stage.width, n, stage.stride if first else 1, coded=coded,
-                                       bn_momentum=config.bn_momentum))
+            blocks.append(
+                ResNeXtBlock(
+                    cin,
+                    stage.cout,
+                    stage.width,
+                    n,
+                    stage.stride if first else 1,
+                    coded=coded,
+                    bn_momentum=config.bn_momentum,
+                )
+            )
             cin = stage.cout
             if coded:
                 if code_id not in codes:
@@ -134,11 +153,13 @@ class CodedResNeXt(nn.Module):
                 m = np.asarray(codes[code_id], dtype=np.uint8)
                 if m.shape != (config.num_classes, n) or not (m.sum(axis=1) == active).all():
                     raise ModelConfigError(
-                        f"Code {code_id} must be a {config.num_classes} x {n} 0/1 matrix with {active} ones per row.")
+                        f"Code {code_id} must be a {config.num_classes} x {n} 0/1 matrix with {active} ones per row."
+                    )
                 if code_id not in self._code_arrays:
                     self._code_arrays[code_id] = m
-                    self.register_buffer(self._buffer_name(code_id), torch.tensor(m.astype(np.float32)),
-                                         persistent=False)
+                    self.register_buffer(
+                        self._buffer_name(code_id), torch.tensor(m.astype(np.float32)), persistent=False
+                    )
                 self.coded_blocks.append(CodedBlockInfo(i, stage.name, code_id, n, active))
         self.blocks = nn.ModuleList(blocks)
         self.pool = nn.AdaptiveAvgPool2d(1)
@@ -173,18 +194,32 @@ class CodedResNeXt(nn.Module):
     def model_args(self) -> dict:
         """Keyword arguments that, with the preset name and the scheme, rebuild this model."""
         c = self.config
-        return {"num_classes": c.num_classes, "plain": self.is_plain, "p_drop": c.p_drop,
-                "loss_power": c.loss_power, "loss_threshold": c.loss_threshold, "in_chans": c.in_chans,
-                "bn_momentum": c.bn_momentum, "zero_init_last_bn": c.zero_init_last_bn}
+        return {
+            "num_classes": c.num_classes,
+            "plain": self.is_plain,
+            "p_drop": c.p_drop,
+            "loss_power": c.loss_power,
+            "loss_threshold": c.loss_threshold,
+            "in_chans": c.in_chans,
+            "bn_momentum": c.bn_momentum,
+            "zero_init_last_bn": c.zero_init_last_bn,
+        }
 
     # -- forward -------------------------------------------------------------------------------------
-    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None, *, remove: Removal | None = None,
-                remove_inactive: bool = False) -> ModelOutput:
+    def forward(
+        self,
+        x: torch.Tensor,
+        labels: torch.Tensor | None = None,
+        *,
+        remove: Removal | None = None,
+        remove_inactive: bool = False,
+    ) -> ModelOutput:
         if (remove is not None or remove_inactive) and labels is None:
             raise ValueError("Removing subNNs needs the labels of the batch.")
         if remove is not None and not 0 <= remove.block < len(self.coded_blocks):
             raise ValueError(
-                f"Removal block {remove.block} is out of range: the model has {len(self.coded_blocks)} coded blocks.")
+                f"Removal block {remove.block} is out of range: the model has {len(self.coded_blocks)} coded blocks."
+            )
         x = self.stem(x)
         energies: list[torch.Tensor] = []
         losses: list[torch.Tensor] = []
@@ -211,7 +246,9 @@ class CodedResNeXt(nn.Module):
                 if prev_code == info.code_id:
                     drop = prev_drop
                 else:
-                    drop = torch.empty(x.shape[0], info.n, device=x.device).bernoulli_(1 - drop_p) / (1 - drop_p)
+                    drop = torch.empty(x.shape[0], info.n, device=x.device).bernoulli_(1 - drop_p) / (
+                        1 - drop_p
+                    )
                     prev_code, prev_drop = info.code_id, drop
             x, e = block(x, keep=keep, drop=drop)
             energies.append(e)
@@ -223,10 +260,19 @@ class CodedResNeXt(nn.Module):
         return ModelOutput(logits=logits, coding_loss=total, block_losses=losses, energies=energies)
 
 
-def build_coded_resnext(preset: str, scheme: Scheme | None = None, *, num_classes: int | None = None,
-                        plain: bool = False, p_drop: float = 0.1, loss_power: float = 4.0,
-                        loss_threshold: float = 0.0, in_chans: int = 3, bn_momentum: float = 0.1,
-                        zero_init_last_bn: bool = True) -> CodedResNeXt:
+def build_coded_resnext(
+    preset: str,
+    scheme: Scheme | None = None,
+    *,
+    num_classes: int | None = None,
+    plain: bool = False,
+    p_drop: float = 0.1,
+    loss_power: float = 4.0,
+    loss_threshold: float = 0.0,
+    in_chans: int = 3,
+    bn_momentum: float = 0.1,
+    zero_init_last_bn: bool = True,
+) -> CodedResNeXt:
     """Coded ResNeXt of ``preset`` with the codes and plan of ``scheme`` (see :func:`resolve_plan`).
 
     Without a scheme the network is plain and needs ``num_classes``; with one, ``num_classes`` (when given)
@@ -242,7 +288,8 @@ def build_coded_resnext(preset: str, scheme: Scheme | None = None, *, num_classe
     else:
         if num_classes is not None and num_classes != scheme.num_classes:
             raise ModelConfigError(
-                f"The scheme has {scheme.num_classes} classes but the network was asked for {num_classes}.")
+                f"The scheme has {scheme.num_classes} classes but the network was asked for {num_classes}."
+            )
         num_classes = scheme.num_classes
     plan = resolve_plan(preset, scheme, plain=plain)
     codes = {}
@@ -250,14 +297,23 @@ def build_coded_resnext(preset: str, scheme: Scheme | None = None, *, num_classe
         a, n = parse_code_id(code_id)
         if a < n and code_id not in codes:
             codes[code_id] = scheme.code(code_id).matrix
-    config = CodedResNeXtConfig(preset=preset, plan=plan, num_classes=num_classes, in_chans=in_chans,
-                                p_drop=p_drop, loss_power=loss_power, loss_threshold=loss_threshold,
-                                bn_momentum=bn_momentum, zero_init_last_bn=zero_init_last_bn)
+    config = CodedResNeXtConfig(
+        preset=preset,
+        plan=plan,
+        num_classes=num_classes,
+        in_chans=in_chans,
+        p_drop=p_drop,
+        loss_power=loss_power,
+        loss_threshold=loss_threshold,
+        bn_momentum=bn_momentum,
+        zero_init_last_bn=zero_init_last_bn,
+    )
     return CodedResNeXt(config, codes, scheme=scheme, plain=plain)
 
 
 def _register_presets() -> None:
     for name in PRESETS:
+
         def builder(scheme=None, _name=name, **kwargs):
             return build_coded_resnext(_name, scheme, **kwargs)
 

@@ -25,8 +25,11 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the environm
 
 from ._hub import coded_resnext
 
-TIMM_NAMES = {"coded_resnext29_10x11d": "cifar10", "coded_resnext29_20x6d": "cifar100",
-              "coded_resnext50_32x4d": "imagenet"}
+TIMM_NAMES = {
+    "coded_resnext29_10x11d": "cifar10",
+    "coded_resnext29_20x6d": "cifar100",
+    "coded_resnext50_32x4d": "imagenet",
+}
 
 
 _TIMM_ONLY = ("pretrained_cfg", "pretrained_cfg_overlay", "cache_dir")

@@ -31,8 +31,15 @@ class TrialCounts:
         return self.finished + self.running
 
     def to_dict(self) -> dict:
-        return {"complete": self.complete, "pruned": self.pruned, "failed": self.failed, "requeued": self.requeued,
-                "running": self.running, "waiting": self.waiting, "finished": self.finished}
+        return {
+            "complete": self.complete,
+            "pruned": self.pruned,
+            "failed": self.failed,
+            "requeued": self.requeued,
+            "running": self.running,
+            "waiting": self.waiting,
+            "finished": self.finished,
+        }
 
 
 def requeued_numbers(trials) -> set[int]:
@@ -51,5 +58,11 @@ def count_trials(trials) -> TrialCounts:
         by_state[t.state] += 1
     retried = requeued_numbers(trials)
     requeued = sum(1 for t in trials if t.state == TrialState.FAIL and t.number in retried)
-    return TrialCounts(by_state[TrialState.COMPLETE], by_state[TrialState.PRUNED], by_state[TrialState.FAIL],
-                       requeued, by_state[TrialState.RUNNING], by_state[TrialState.WAITING])
+    return TrialCounts(
+        by_state[TrialState.COMPLETE],
+        by_state[TrialState.PRUNED],
+        by_state[TrialState.FAIL],
+        requeued,
+        by_state[TrialState.RUNNING],
+        by_state[TrialState.WAITING],
+    )

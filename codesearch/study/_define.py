@@ -13,9 +13,20 @@ from ._space import SearchSpace, build_space
 _CONTROLLED = ("preset", "dataset", "epochs", "lr", "mu", "p_drop", "device", "data_root", "download")
 
 
-def define_study(name: str, classes: int, dataset: str, preset: str, *, objective: str = "accuracy",
-                 epochs: int = 2, pruner: str | None = None, space: dict | None = None, train: dict | None = None,
-                 space_source: str = "space", repeats: int = 1) -> tuple[StudyDefinition, SearchSpace]:
+def define_study(
+    name: str,
+    classes: int,
+    dataset: str,
+    preset: str,
+    *,
+    objective: str = "accuracy",
+    epochs: int = 2,
+    pruner: str | None = None,
+    space: dict | None = None,
+    train: dict | None = None,
+    space_source: str = "space",
+    repeats: int = 1,
+) -> tuple[StudyDefinition, SearchSpace]:
     """The complete, validated definition (and its search space).
 
     ``objective``: a metric (top1, early, gap, f1, fraction), a comma-separated list of them (multi-objective)
@@ -30,7 +41,9 @@ def define_study(name: str, classes: int, dataset: str, preset: str, *, objectiv
     metrics = objective_metrics(objective)
     if pruner is None and metrics == ("top1",):
         pruner = "median"
-    validate_definition(StudyDefinition(name, classes, dataset, preset, objective, epochs, pruner, repeats=repeats))
+    validate_definition(
+        StudyDefinition(name, classes, dataset, preset, objective, epochs, pruner, repeats=repeats)
+    )
     try:
         p = get_preset(preset)
     except ValueError as exc:
@@ -47,7 +60,9 @@ def define_study(name: str, classes: int, dataset: str, preset: str, *, objectiv
         raise StudyUsageError(f"Unknown or study-controlled training option(s): {', '.join(bad)}.")
     if {"f1", "fraction"} & set(metrics):
         if train.get("binary") is False:
-            raise StudyUsageError(f"The {objective} objective needs the binary classifiers (binary cannot be off).")
+            raise StudyUsageError(
+                f"The {objective} objective needs the binary classifiers (binary cannot be off)."
+            )
         train["binary"] = True
     else:
         train.setdefault("binary", False)  # top1, early and gap do not need the K binary classifiers
@@ -56,6 +71,8 @@ def define_study(name: str, classes: int, dataset: str, preset: str, *, objectiv
     except (TrainConfigError, TypeError) as exc:
         raise StudyUsageError(f"Bad training option: {exc}") from None
     sp = build_space(p, classes, space, source=space_source, known_methods=generator_names())
-    d = StudyDefinition(name, classes, dataset, preset, objective, epochs, pruner, sp.to_dict(), train, repeats)
+    d = StudyDefinition(
+        name, classes, dataset, preset, objective, epochs, pruner, sp.to_dict(), train, repeats
+    )
     validate_definition(d)
     return d, sp

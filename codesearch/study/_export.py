@@ -80,7 +80,10 @@ def export_schemes(handle: StudyHandle, out_dir, *, top: int = 1, force: bool = 
     them exists and ``force`` is false: FileExistsError)."""
     from ..io import write_scheme
 
-    items = [(export_path(out_dir, handle.name, t.number), trial_scheme(t, handle)) for t in chosen_trials(handle, top)]
+    items = [
+        (export_path(out_dir, handle.name, t.number), trial_scheme(t, handle))
+        for t in chosen_trials(handle, top)
+    ]
     if not force:
         for path, _ in items:
             if path.exists():

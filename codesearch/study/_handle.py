@@ -62,21 +62,31 @@ def _read_definition(study) -> StudyDefinition:
     try:
         definition = StudyDefinition.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise StudyError(f"Study {study.study_name!r} has an unreadable stored definition ({type(exc).__name__}).") \
-            from None
+        raise StudyError(
+            f"Study {study.study_name!r} has an unreadable stored definition ({type(exc).__name__})."
+        ) from None
     # Names read from a storage are re-validated: they become file names (export, plots).
     try:
         check_study_name(definition.name)
     except StudyUsageError as exc:
         raise StudyError(f"Study {study.study_name!r} stores an unsafe name: {exc}") from None
     if definition.name != study.study_name:
-        raise StudyError(f"Study {study.study_name!r} stores the definition of another study "
-                         f"({str(definition.name)[:60]!r}); the storage was edited by hand.")
+        raise StudyError(
+            f"Study {study.study_name!r} stores the definition of another study "
+            f"({str(definition.name)[:60]!r}); the storage was edited by hand."
+        )
     return definition
 
 
-def open_study(name: str, storage: str | None = None, *, heartbeat: HeartbeatOptions | None = None,
-               sampler=None, pruner=None, root: str | os.PathLike = "runs") -> StudyHandle:
+def open_study(
+    name: str,
+    storage: str | None = None,
+    *,
+    heartbeat: HeartbeatOptions | None = None,
+    sampler=None,
+    pruner=None,
+    root: str | os.PathLike = "runs",
+) -> StudyHandle:
     """Load study ``name`` and its definition; StudyError when it does not exist."""
     import optuna
 
@@ -84,7 +94,9 @@ def open_study(name: str, storage: str | None = None, *, heartbeat: HeartbeatOpt
     check_study_name(name)
     spec = resolve_storage(storage, name, root=root)
     if _missing_storage(spec):
-        raise StudyError(f"No study {name!r}: {spec.path} does not exist (create it with 'codesearch study create').")
+        raise StudyError(
+            f"No study {name!r}: {spec.path} does not exist (create it with 'codesearch study create')."
+        )
     notes: list = []
     st = open_storage(spec, heartbeat, notes)
     try:
@@ -94,12 +106,19 @@ def open_study(name: str, storage: str | None = None, *, heartbeat: HeartbeatOpt
             f"No study {name!r} in {spec.display()} (create it with 'codesearch study create')."
         ) from None
     except Exception as exc:  # noqa: BLE001 - a journal whose records make no sense: one line, no traceback
-        raise StudyError(f"Cannot read study {name!r} from {spec.display()} ({type(exc).__name__}).") from None
+        raise StudyError(
+            f"Cannot read study {name!r} from {spec.display()} ({type(exc).__name__})."
+        ) from None
     return StudyHandle(spec, st, study, _read_definition(study), slot_lock_for(spec, name), notes)
 
 
-def create_or_check(definition: StudyDefinition, storage: str | None = None, *, paper_params: dict | None = None,
-                    root: str | os.PathLike = "runs") -> tuple[StudyHandle, bool]:
+def create_or_check(
+    definition: StudyDefinition,
+    storage: str | None = None,
+    *,
+    paper_params: dict | None = None,
+    root: str | os.PathLike = "runs",
+) -> tuple[StudyHandle, bool]:
     """Create the study with ``definition`` (and enqueue ``paper_params`` once, as its first trial), or check
     that an existing one has exactly this definition. Returns ``(handle, created)``.
 
@@ -117,7 +136,9 @@ def create_or_check(definition: StudyDefinition, storage: str | None = None, *, 
         try:
             study = optuna.load_study(study_name=definition.name, storage=st)
         except KeyError:
-            study = optuna.create_study(storage=st, study_name=definition.name, directions=definition.directions)
+            study = optuna.create_study(
+                storage=st, study_name=definition.name, directions=definition.directions
+            )
             study.set_user_attr(DEFINITION_ATTR, definition.to_dict())
             if paper_params is not None:
                 study.enqueue_trial(paper_params, user_attrs={PAPER_DEFAULT_ATTR: True})
@@ -129,6 +150,7 @@ def create_or_check(definition: StudyDefinition, storage: str | None = None, *, 
             handle.close()
             raise StudyUsageError(
                 f"Study {definition.name!r} already exists in {spec.display()} with other settings: "
-                + "; ".join(diffs) + ". Use the same settings or another name."
+                + "; ".join(diffs)
+                + ". Use the same settings or another name."
             )
     return handle, created

@@ -31,9 +31,16 @@ class ProxyObjective:
     mean is kept in the trial's metrics. Per-epoch test top-1 (the mean over the seeds) is reported to the
     pruner (top-1 objective only)."""
 
-    def __init__(self, definition: StudyDefinition, *, device: str = "cpu", data_root: str | None = None,
-                 train_fn: Callable | None = None, generation_time_limit: float = 20.0,
-                 on_epoch: Callable[[int, int, dict], None] | None = None):
+    def __init__(
+        self,
+        definition: StudyDefinition,
+        *,
+        device: str = "cpu",
+        data_root: str | None = None,
+        train_fn: Callable | None = None,
+        generation_time_limit: float = 20.0,
+        on_epoch: Callable[[int, int, dict], None] | None = None,
+    ):
         self.definition = definition
         self.preset = get_preset(definition.preset)
         self.space: SearchSpace = space_from_dict(definition.space, self.preset, definition.classes)
@@ -50,8 +57,16 @@ class ProxyObjective:
         extra = dict(d.train)
         if self.data_root is not None:
             extra["data_root"] = self.data_root
-        return TrainConfig(preset=d.preset, dataset=d.dataset, epochs=d.epochs, lr=float(params["lr"]),
-                           mu=float(params["mu"]), p_drop=float(params["p_drop"]), device=self.device, **extra)
+        return TrainConfig(
+            preset=d.preset,
+            dataset=d.dataset,
+            epochs=d.epochs,
+            lr=float(params["lr"]),
+            mu=float(params["mu"]),
+            p_drop=float(params["p_drop"]),
+            device=self.device,
+            **extra,
+        )
 
     @staticmethod
     def summarize(metrics: dict) -> dict:
@@ -117,8 +132,13 @@ class ProxyObjective:
 
         params = self.space.suggest(trial)
         try:
-            scheme = build_scheme(self.preset, self.definition.classes, params, method_params=self.space.method_params,
-                                  time_limit=self.generation_time_limit)
+            scheme = build_scheme(
+                self.preset,
+                self.definition.classes,
+                params,
+                method_params=self.space.method_params,
+                time_limit=self.generation_time_limit,
+            )
         except (GenerationError, ValueError) as exc:
             self._fail(trial, f"scheme generation failed: {_short_reason(exc)}")
         trial.set_user_attr(SCHEME_ATTR, scheme_to_dict(scheme))
@@ -139,16 +159,24 @@ class ProxyObjective:
             if prunable:
                 trial.report(acc, epoch)
                 if epoch < self.definition.epochs and trial.should_prune():
-                    raise optuna.TrialPruned(f"pruned after epoch {epoch} (test top-1 {acc:.4f}"
-                                             + (f", mean of {len(seeds)} seeds)" if len(seeds) > 1 else ")"))
+                    raise optuna.TrialPruned(
+                        f"pruned after epoch {epoch} (test top-1 {acc:.4f}"
+                        + (f", mean of {len(seeds)} seeds)" if len(seeds) > 1 else ")")
+                    )
 
         from ..train import run_repeats
 
         try:
             runs = run_repeats(config, scheme, seeds, train_fn=self.train_fn, on_epoch_mean=callback)
         except optuna.TrialPruned:
-            trial.set_user_attr(METRICS_ATTR, {"top1": history[-1] if history else None,
-                                               "epochs": len(history), "test_top1_per_epoch": history})
+            trial.set_user_attr(
+                METRICS_ATTR,
+                {
+                    "top1": history[-1] if history else None,
+                    "epochs": len(history),
+                    "test_top1_per_epoch": history,
+                },
+            )
             raise
         except (KeyboardInterrupt, TrialFailed):
             raise
@@ -157,7 +185,10 @@ class ProxyObjective:
         for seed, metrics in zip(seeds, runs):
             if metrics.get("status") != "ok":
                 which = f" (seed {seed})" if len(seeds) > 1 else ""
-                self._fail(trial, f"proxy run {metrics.get('status')}{which}: {metrics.get('reason') or 'no reason given'}")
+                self._fail(
+                    trial,
+                    f"proxy run {metrics.get('status')}{which}: {metrics.get('reason') or 'no reason given'}",
+                )
         summary = self.combine([self.summarize(m) for m in runs], seeds)
         trial.set_user_attr(METRICS_ATTR, summary)
         values = [summary[name] for name in self.definition.value_names]

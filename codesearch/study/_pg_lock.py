@@ -42,7 +42,9 @@ class AdvisorySlotLock(SlotLock):
 
         if self._conn is not None:
             try:
-                self._conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:a, :b)"), {"a": _NAMESPACE, "b": self.key})
+                self._conn.execute(
+                    sqlalchemy.text("SELECT pg_advisory_unlock(:a, :b)"), {"a": _NAMESPACE, "b": self.key}
+                )
                 self._conn.commit()
             finally:
                 self._conn.close()

@@ -49,8 +49,9 @@ def render_study_plots(handle: StudyHandle) -> tuple[dict[str, bytes], list[str]
             figures["history.png"] = _png(vis.plot_optimization_history(study, target_name=target))
         else:
             for i, name in enumerate(d.value_names):
-                figures[f"history-{name}.png"] = _png(vis.plot_optimization_history(
-                    study, target=lambda t, i=i: t.values[i], target_name=name))
+                figures[f"history-{name}.png"] = _png(
+                    vis.plot_optimization_history(study, target=lambda t, i=i: t.values[i], target_name=name)
+                )
             if len(d.value_names) in (2, 3):  # Optuna draws 2- and 3-objective fronts
                 figures["pareto-front.png"] = _png(vis.plot_pareto_front(study, target_names=d.value_names))
         if len(complete) >= 2:
@@ -58,7 +59,9 @@ def render_study_plots(handle: StudyHandle) -> tuple[dict[str, bytes], list[str]
                 if d.single:
                     ax = vis.plot_param_importances(study, target_name=target)
                 else:
-                    ax = vis.plot_param_importances(study, target=lambda t: t.values[0], target_name=d.value_names[0])
+                    ax = vis.plot_param_importances(
+                        study, target=lambda t: t.values[0], target_name=d.value_names[0]
+                    )
                 figures["param-importances.png"] = _png(ax)
             except (RuntimeError, ValueError) as exc:
                 notes.append(f"parameter importances not drawn: {exc}")

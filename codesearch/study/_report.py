@@ -82,10 +82,17 @@ def study_status(handle: StudyHandle, *, failures: int = 5) -> dict:
         "paper_default": paper[-1] if paper else None,
         "running": [trial_record(t, d) for t in trials if t.state == TrialState.RUNNING],
         "workers": workers,
-        "recent_failures": [{"number": t.number, "reason": t.user_attrs.get(FAIL_ATTR) or "worker heartbeat stopped"}
-                            for t in failed[-failures:]],
+        "recent_failures": [
+            {"number": t.number, "reason": t.user_attrs.get(FAIL_ATTR) or "worker heartbeat stopped"}
+            for t in failed[-failures:]
+        ],
         "noise_floor": noise_floor(handle),
-        "validation": None if validation is None else {
-            "seeds": validation["seeds"], "trials": validation["trials"], "statement": validation["statement"],
-            "date": validation["date"]},
+        "validation": None
+        if validation is None
+        else {
+            "seeds": validation["seeds"],
+            "trials": validation["trials"],
+            "statement": validation["statement"],
+            "date": validation["date"],
+        },
     }

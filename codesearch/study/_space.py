@@ -131,8 +131,19 @@ def _coded_stages(preset: Preset):
 
 
 #: Generator options that count something (iterations, restarts, budgets): whole numbers >= 1.
-_COUNT_OPTIONS = frozenset({"iters", "restarts", "orbit_tries", "max_words", "max_nodes", "max_solutions",
-                            "max_scan", "trials", "goal_distance"})
+_COUNT_OPTIONS = frozenset(
+    {
+        "iters",
+        "restarts",
+        "orbit_tries",
+        "max_words",
+        "max_nodes",
+        "max_solutions",
+        "max_scan",
+        "trials",
+        "goal_distance",
+    }
+)
 
 
 def _check_method_params(method: str, opts: dict, where: str) -> None:
@@ -156,7 +167,9 @@ def _float_range(name: str, value, where: str) -> FloatRange:
     elif isinstance(value, dict):
         unknown = sorted(set(value) - {"low", "high", "log"})
         if unknown:
-            raise StudyUsageError(f"{where}: {name} has unknown key(s) {', '.join(unknown)} (use low, high, log).")
+            raise StudyUsageError(
+                f"{where}: {name} has unknown key(s) {', '.join(unknown)} (use low, high, log)."
+            )
         try:
             r = FloatRange(float(value["low"]), float(value["high"]), bool(value.get("log", False)))
         except (KeyError, TypeError, ValueError):
@@ -175,18 +188,26 @@ def _float_range(name: str, value, where: str) -> FloatRange:
     return r
 
 
-def build_space(preset: Preset, classes: int, overrides: dict | None = None, *, source: str = "space",
-                known_methods: list[str] | None = None) -> SearchSpace:
+def build_space(
+    preset: Preset,
+    classes: int,
+    overrides: dict | None = None,
+    *,
+    source: str = "space",
+    known_methods: list[str] | None = None,
+) -> SearchSpace:
     """The default space of ``preset`` for ``classes`` classes, with ``overrides`` (a parsed space file)
     applied. StudyUsageError names the field of anything invalid."""
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(_KEYS))
     if unknown:
-        raise StudyUsageError(f"{source}: unknown key(s) {', '.join(unknown)}; a space has {', '.join(_KEYS)}.")
+        raise StudyUsageError(
+            f"{source}: unknown key(s) {', '.join(unknown)}; a space has {', '.join(_KEYS)}."
+        )
     coded = _coded_stages(preset)
     stage_over = overrides.get("stages", {}) or {}
     if not isinstance(stage_over, dict):
-        raise StudyUsageError(f"{source}: stages must map stage names to {{\"active\": [...]}}.")
+        raise StudyUsageError(f'{source}: stages must map stage names to {{"active": [...]}}.')
     names = [s.name for s in coded]
     for name in stage_over:
         if name not in names:
@@ -197,17 +218,25 @@ def build_space(preset: Preset, classes: int, overrides: dict | None = None, *, 
     for s in coded:
         allowed = valid_actives(classes, s.subnns)
         if not allowed:
-            raise StudyUsageError(f"No weight w gives {classes} distinct codewords of length {s.subnns} (stage {s.name}).")
+            raise StudyUsageError(
+                f"No weight w gives {classes} distinct codewords of length {s.subnns} (stage {s.name})."
+            )
         acts = allowed
         over = stage_over.get(s.name)
         if over is not None:
             if not isinstance(over, dict) or set(over) - {"active"}:
-                raise StudyUsageError(f"{source}: stages.{s.name} must be {{\"active\": [w, ...]}}.")
+                raise StudyUsageError(f'{source}: stages.{s.name} must be {{"active": [w, ...]}}.')
             want = over.get("active", allowed)
             if isinstance(want, int) and not isinstance(want, bool):
                 want = [want]
-            if not isinstance(want, list) or not want or not all(isinstance(w, int) and not isinstance(w, bool) for w in want):
-                raise StudyUsageError(f"{source}: stages.{s.name}.active must be a non-empty list of whole numbers.")
+            if (
+                not isinstance(want, list)
+                or not want
+                or not all(isinstance(w, int) and not isinstance(w, bool) for w in want)
+            ):
+                raise StudyUsageError(
+                    f"{source}: stages.{s.name}.active must be a non-empty list of whole numbers."
+                )
             bad = [w for w in want if w not in allowed]
             if bad:
                 raise StudyUsageError(
@@ -223,7 +252,9 @@ def build_space(preset: Preset, classes: int, overrides: dict | None = None, *, 
     if known_methods is not None:
         bad = [m for m in methods if m not in known_methods]
         if bad:
-            raise StudyUsageError(f"{source}: unknown method(s) {', '.join(bad)}; choose from {', '.join(known_methods)}.")
+            raise StudyUsageError(
+                f"{source}: unknown method(s) {', '.join(bad)}; choose from {', '.join(known_methods)}."
+            )
     seeds = overrides.get("seeds", 8)
     if not isinstance(seeds, int) or isinstance(seeds, bool) or seeds < 1:
         raise StudyUsageError(f"{source}: seeds must be a whole number >= 1, not {seeds!r}.")
@@ -237,9 +268,19 @@ def build_space(preset: Preset, classes: int, overrides: dict | None = None, *, 
     for m, opts in mparams.items():
         _check_method_params(m, opts, source)
     mparams = {m: dict(v) for m, v in mparams.items() if m in methods}
-    ranges = {n: (_float_range(n, overrides[n], source) if n in overrides else _DEFAULT_RANGES[n]) for n in _DEFAULT_RANGES}
-    return SearchSpace(tuple(stages), tuple(dict.fromkeys(methods)), seeds, ranges["mu"], ranges["p_drop"], ranges["lr"],
-                       mparams)
+    ranges = {
+        n: (_float_range(n, overrides[n], source) if n in overrides else _DEFAULT_RANGES[n])
+        for n in _DEFAULT_RANGES
+    }
+    return SearchSpace(
+        tuple(stages),
+        tuple(dict.fromkeys(methods)),
+        seeds,
+        ranges["mu"],
+        ranges["p_drop"],
+        ranges["lr"],
+        mparams,
+    )
 
 
 def space_from_dict(data: dict, preset: Preset, classes: int) -> SearchSpace:
@@ -265,14 +306,18 @@ def read_space_file(path) -> dict:
         except tomllib.TOMLDecodeError as exc:
             raise StudyUsageError(f"{path}: not valid TOML ({exc}).") from None
         except (RecursionError, ValueError):
-            raise StudyUsageError(f"{path}: not readable TOML (nested too deep or a number too long).") from None
+            raise StudyUsageError(
+                f"{path}: not readable TOML (nested too deep or a number too long)."
+            ) from None
     else:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise StudyUsageError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).") from None
         except (RecursionError, ValueError):
-            raise StudyUsageError(f"{path}: not readable JSON (nested too deep or a number too long).") from None
+            raise StudyUsageError(
+                f"{path}: not readable JSON (nested too deep or a number too long)."
+            ) from None
     if not isinstance(data, dict):
         raise StudyUsageError(f"{path}: the top level must be an object/table.")
     return data

@@ -34,9 +34,9 @@ class StorageSpec:
         if self.kind != "postgres":
             return self.url
         head, sep, tail = self.url.partition("@")
-        if not sep or ":" not in head[len(_POSTGRES):]:
+        if not sep or ":" not in head[len(_POSTGRES) :]:
             return self.url
-        user = head[len(_POSTGRES):].split(":", 1)[0]
+        user = head[len(_POSTGRES) :].split(":", 1)[0]
         return f"{_POSTGRES}{user}:***@{tail}"
 
 
@@ -50,9 +50,11 @@ def resolve_storage(storage: str | None, name: str, *, root: str | os.PathLike =
 
     StudyUsageError for a URL scheme that is not supported."""
     if storage is None or storage == "":
-        return StorageSpec("journal", str(default_storage_path(name, root)), str(default_storage_path(name, root)))
+        return StorageSpec(
+            "journal", str(default_storage_path(name, root)), str(default_storage_path(name, root))
+        )
     if storage.startswith(_SQLITE):
-        rest = storage[len(_SQLITE):]
+        rest = storage[len(_SQLITE) :]
         path = None if rest in ("", ":memory:") else rest
         return StorageSpec("sqlite", storage, path)
     if storage.startswith(_POSTGRES):
@@ -121,8 +123,10 @@ def open_storage(spec: StorageSpec, heartbeat: HeartbeatOptions | None = None, n
         try:
             return JournalStorage(backend)  # replays every record
         except Exception as exc:  # noqa: BLE001 - records that parse but make no sense: one line, no traceback
-            raise StudyUsageError(f"{path} is not a readable Optuna journal ({type(exc).__name__} while replaying "
-                                  "it); give another --storage path.") from None
+            raise StudyUsageError(
+                f"{path} is not a readable Optuna journal ({type(exc).__name__} while replaying "
+                "it); give another --storage path."
+            ) from None
     if spec.kind == "postgres":
         try:
             import psycopg  # noqa: F401

@@ -33,11 +33,16 @@ def paper_default_trial(handle: StudyHandle):
     """The COMPLETE trial of the paper's default configuration (its last retry); StudyError when none."""
     from optuna.trial import TrialState
 
-    done = [t for t in handle.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-            if t.user_attrs.get(PAPER_DEFAULT_ATTR)]
+    done = [
+        t
+        for t in handle.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        if t.user_attrs.get(PAPER_DEFAULT_ATTR)
+    ]
     if not done:
-        raise StudyError(f"Study {handle.name!r}: the paper's default trial has not completed yet; run the study "
-                         "first (it is the first trial).")
+        raise StudyError(
+            f"Study {handle.name!r}: the paper's default trial has not completed yet; run the study "
+            "first (it is the first trial)."
+        )
     return done[-1]
 
 
@@ -61,10 +66,22 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def validate_study(handle: StudyHandle, *, top: int = 3, seeds: int = 5, first_seed: int | None = None,
-                   out_dir=None, jobs: int = 1, threads: int | None = None, device: str = "cpu",
-                   data_root: str | None = None, force: bool = False, train_fn: Callable | None = None,
-                   progress: Callable[[str, dict], None] | None = None, root="runs") -> dict:
+def validate_study(
+    handle: StudyHandle,
+    *,
+    top: int = 3,
+    seeds: int = 5,
+    first_seed: int | None = None,
+    out_dir=None,
+    jobs: int = 1,
+    threads: int | None = None,
+    device: str = "cpu",
+    data_root: str | None = None,
+    force: bool = False,
+    train_fn: Callable | None = None,
+    progress: Callable[[str, dict], None] | None = None,
+    root="runs",
+) -> dict:
     """Re-run the ``top`` best trials and the paper's default on ``seeds`` fresh seeds; store and return the
     validation record (see :func:`validation_record`). ``first_seed`` defaults to the first seed after the
     trials' own (train seed + repeats). ``out_dir`` (default ``ROOT/NAME/validate``) holds the run folders;
@@ -80,7 +97,9 @@ def validate_study(handle: StudyHandle, *, top: int = 3, seeds: int = 5, first_s
     reference = paper_default_trial(handle)
     candidates = [t for t in best_trials(handle) if not t.user_attrs.get(PAPER_DEFAULT_ATTR)][:top]
     if not candidates:
-        raise StudyError(f"Study {handle.name!r} has no completed trial besides the paper's default to validate.")
+        raise StudyError(
+            f"Study {handle.name!r} has no completed trial besides the paper's default to validate."
+        )
     objective = ProxyObjective(d, device=device, data_root=data_root)
     entries = []
     for t in [reference, *candidates]:
@@ -88,14 +107,25 @@ def validate_study(handle: StudyHandle, *, top: int = 3, seeds: int = 5, first_s
             config = objective.config_for(t.params)
         except (ValueError, KeyError) as exc:
             raise StudyError(f"Trial {t.number} cannot be re-run: {exc}") from None
-        entries.append(CompareEntry(trial_label(t.number), _scheme(t, handle), config,
-                                    f"study {d.name} trial {t.number}"))
+        entries.append(
+            CompareEntry(
+                trial_label(t.number), _scheme(t, handle), config, f"study {d.name} trial {t.number}"
+            )
+        )
     start = max(d.seeds) + 1 if first_seed is None else int(first_seed)
     seed_list = list(range(start, start + seeds))
     out = Path(out_dir) if out_dir is not None else Path(root) / d.name / "validate"
     try:
-        result = run_comparison(entries, seed_list, out_dir=out, jobs=jobs, threads=threads, train_fn=train_fn,
-                                force=force, progress=progress)
+        result = run_comparison(
+            entries,
+            seed_list,
+            out_dir=out,
+            jobs=jobs,
+            threads=threads,
+            train_fn=train_fn,
+            force=force,
+            progress=progress,
+        )
     except (CompareError, TrainConfigError) as exc:
         raise StudyUsageError(str(exc)) from None
     record = validation_record(result, d, [reference.number] + [t.number for t in candidates], str(out))
@@ -117,30 +147,45 @@ def validation_record(result, definition, numbers: list[int], out_dir: str | Non
     for label, number in zip(result.labels, numbers):
         s = result.summaries.get(label, {}).get(primary)
         c = result.comparisons.get(label, {}).get(primary)
-        ranking.append({
-            "trial": number, "label": label, "paper_default": label == ref_label, "metric": primary,
-            "mean": None if s is None else s.mean, "ci_low": None if s is None else _num(s.ci_low),
-            "ci_high": None if s is None else _num(s.ci_high), "n": 0 if s is None else s.n,
-            "verdict": None if c is None else c.verdict,
-            "t_p_holm": None if c is None else _num(c.t_p_holm),
-            "verdicts": {m: cm.verdict for m, cm in result.comparisons.get(label, {}).items()},
-        })
+        ranking.append(
+            {
+                "trial": number,
+                "label": label,
+                "paper_default": label == ref_label,
+                "metric": primary,
+                "mean": None if s is None else s.mean,
+                "ci_low": None if s is None else _num(s.ci_low),
+                "ci_high": None if s is None else _num(s.ci_high),
+                "n": 0 if s is None else s.n,
+                "verdict": None if c is None else c.verdict,
+                "t_p_holm": None if c is None else _num(c.t_p_holm),
+                "verdicts": {m: cm.verdict for m, cm in result.comparisons.get(label, {}).items()},
+            }
+        )
     sign = -1.0 if direction == "maximize" else 1.0
     ranking.sort(key=lambda r: (r["mean"] is None, sign * (r["mean"] or 0.0), r["trial"]))
     winner = ranking[0]
     n_seeds = len(result.seeds)
     if winner["paper_default"]:
-        statement = (f"the paper's default (trial {winner['trial']}) has the best validated {primary}; no trial is "
-                     f"better than it at {n_seeds} seeds")
+        statement = (
+            f"the paper's default (trial {winner['trial']}) has the best validated {primary}; no trial is "
+            f"better than it at {n_seeds} seeds"
+        )
     elif winner["verdict"] == stats.BETTER:
-        statement = (f"trial {winner['trial']} is better than the paper's default (trial {numbers[0]}) on {primary} "
-                     f"(Holm-corrected paired t-test p = {winner['t_p_holm']:.3g} < {result.alpha})")
+        statement = (
+            f"trial {winner['trial']} is better than the paper's default (trial {numbers[0]}) on {primary} "
+            f"(Holm-corrected paired t-test p = {winner['t_p_holm']:.3g} < {result.alpha})"
+        )
     elif winner["verdict"] == stats.WORSE:
-        statement = (f"trial {winner['trial']} is worse than the paper's default (trial {numbers[0]}) on {primary}")
+        statement = (
+            f"trial {winner['trial']} is worse than the paper's default (trial {numbers[0]}) on {primary}"
+        )
     else:
-        statement = (f"trial {winner['trial']} is not distinguishable from the paper's default (trial {numbers[0]}) "
-                     f"on {primary} at {n_seeds} seeds (Holm-corrected p = "
-                     f"{'-' if winner['t_p_holm'] is None else format(winner['t_p_holm'], '.3g')})")
+        statement = (
+            f"trial {winner['trial']} is not distinguishable from the paper's default (trial {numbers[0]}) "
+            f"on {primary} at {n_seeds} seeds (Holm-corrected p = "
+            f"{'-' if winner['t_p_holm'] is None else format(winner['t_p_holm'], '.3g')})"
+        )
     floor = {}
     for m in result.metrics:
         groups = [[v for v in result.values(lab, m) if v is not None] for lab in result.labels]
@@ -148,9 +193,18 @@ def validation_record(result, definition, numbers: list[int], out_dir: str | Non
         if dof:
             floor[m] = {"sd": sd, "dof": dof}
     return {
-        "schema": VALIDATION_SCHEMA, "date": _now(), "seeds": list(result.seeds), "out": out_dir,
-        "reference_trial": numbers[0], "trials": list(numbers), "primary": primary, "direction": direction,
-        "ranking": ranking, "winner": winner["trial"], "statement": statement, "noise_floor": floor,
+        "schema": VALIDATION_SCHEMA,
+        "date": _now(),
+        "seeds": list(result.seeds),
+        "out": out_dir,
+        "reference_trial": numbers[0],
+        "trials": list(numbers),
+        "primary": primary,
+        "direction": direction,
+        "ranking": ranking,
+        "winner": winner["trial"],
+        "statement": statement,
+        "noise_floor": floor,
         "compare": doc,
     }
 
@@ -169,10 +223,14 @@ def trial_validation(record: dict, number: int) -> dict | None:
     doc = record["compare"]
     rank = next(i for i, r in enumerate(record["ranking"]) if r["trial"] == number) + 1
     return {
-        "seeds": record["seeds"], "reference_trial": record["reference_trial"], "rank": rank,
-        "ranked_by": record["primary"], "metrics": doc["summaries"].get(label, {}),
+        "seeds": record["seeds"],
+        "reference_trial": record["reference_trial"],
+        "rank": rank,
+        "ranked_by": record["primary"],
+        "metrics": doc["summaries"].get(label, {}),
         "vs_paper_default": doc["comparisons"].get(label) if number != record["reference_trial"] else None,
-        "statement": record["statement"] if rank == 1 else None, "date": record["date"],
+        "statement": record["statement"] if rank == 1 else None,
+        "date": record["date"],
     }
 
 
@@ -185,8 +243,12 @@ def noise_floor(handle: StudyHandle) -> dict | None:
 
     record = stored_validation(handle)
     if record is not None and record.get("noise_floor"):
-        return {"source": "validation", "seeds": len(record["seeds"]), "configurations": len(record["trials"]),
-                "metrics": record["noise_floor"]}
+        return {
+            "source": "validation",
+            "seeds": len(record["seeds"]),
+            "configurations": len(record["trials"]),
+            "metrics": record["noise_floor"],
+        }
     groups: dict[str, list] = {}
     count = 0
     for t in handle.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):

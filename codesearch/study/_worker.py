@@ -60,7 +60,9 @@ class WorkerOptions:
     device: str = "cpu"  # torch device of the proxy runs
     data_root: str | None = None  # data folder for cifar/imagefolder datasets on this machine
     generation_time_limit: float = 20.0  # soft cap (s) for generating one code
-    heartbeat: HeartbeatOptions = field(default_factory=HeartbeatOptions)  # RDB heartbeat interval, grace period, max re-queues
+    heartbeat: HeartbeatOptions = field(
+        default_factory=HeartbeatOptions
+    )  # RDB heartbeat interval, grace period, max re-queues
     poll_interval: float = 1.0  # seconds between checks while the last trials run in other workers
 
 
@@ -68,7 +70,9 @@ class WorkerOptions:
 class WorkerReport:
     index: int  # worker index in the study
     seed: int  # sampler seed used
-    trials: list[dict] = field(default_factory=list)  # {number, state, values, reason} per trial this worker ran
+    trials: list[dict] = field(
+        default_factory=list
+    )  # {number, state, values, reason} per trial this worker ran
     requeued_stale: list[int] = field(default_factory=list)  # stale trials this worker failed and re-queued
     counts: TrialCounts | None = None  # the study's counts when the worker stopped
     stopped_by: str = ""  # "n_trials", "timeout", "interrupted"
@@ -87,7 +91,9 @@ def make_pruner(definition):
     if not definition.prunable:
         return optuna.pruners.NopPruner()
     if definition.pruner == "hyperband":
-        return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=definition.epochs, reduction_factor=3)
+        return optuna.pruners.HyperbandPruner(
+            min_resource=1, max_resource=definition.epochs, reduction_factor=3
+        )
     return optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=0, interval_steps=1)
 
 
@@ -100,8 +106,14 @@ def registered_workers(study) -> list[dict]:
 class Worker:
     """Runs trials of one study until ``n_trials``/``timeout`` (see the module docstring)."""
 
-    def __init__(self, handle: StudyHandle, options: WorkerOptions, *, train_fn: Callable | None = None,
-                 on_event: Callable[[str, dict], None] | None = None):
+    def __init__(
+        self,
+        handle: StudyHandle,
+        options: WorkerOptions,
+        *,
+        train_fn: Callable | None = None,
+        on_event: Callable[[str, dict], None] | None = None,
+    ):
         self.handle = handle
         self.options = options
         self.train_fn = train_fn
@@ -133,10 +145,18 @@ class Worker:
         with self.handle.lock:
             index = len(registered_workers(study))
             seed = self.options.seed + index
-            study.set_user_attr(f"{WORKER_PREFIX}{index}", {
-                "index": index, "seed": seed, "base_seed": self.options.seed, **self.identity.to_dict(),
-                "device": self.options.device, "started": _now(), "ended": None,
-            })
+            study.set_user_attr(
+                f"{WORKER_PREFIX}{index}",
+                {
+                    "index": index,
+                    "seed": seed,
+                    "base_seed": self.options.seed,
+                    **self.identity.to_dict(),
+                    "device": self.options.device,
+                    "started": _now(),
+                    "ended": None,
+                },
+            )
         self.index, self.seed = index, seed
         study.sampler = make_sampler(self.handle.definition, seed)
         study.pruner = make_pruner(self.handle.definition)
@@ -154,7 +174,9 @@ class Worker:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            callback = optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=self.options.heartbeat.max_retry)
+            callback = optuna.storages.RetryHeartbeatStaleTrialCallback(
+                max_retry=self.options.heartbeat.max_retry
+            )
             callback(self.handle.study, trial)
 
     def recover_stale(self) -> list[int]:
@@ -167,8 +189,11 @@ class Worker:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             optuna.storages.fail_stale_trials(study)  # RDB heartbeats (no-op for journal storages)
-        recovered = [t.number for t in study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
-                     if t.number not in before]
+        recovered = [
+            t.number
+            for t in study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
+            if t.number not in before
+        ]
         heartbeat = self.handle.spec.kind == "postgres"
         for t in study.get_trials(deepcopy=True, states=(TrialState.RUNNING,)):
             owner = ProcessIdentity.from_dict(t.user_attrs.get(WORKER_ATTR))
@@ -209,7 +234,9 @@ class Worker:
                 if counts.finished < self.options.n_trials and counts.running > 0:
                     return "wait", counts
                 return None, counts
-            with warnings.catch_warnings():  # Optuna warns that heartbeats are meant for optimize(); we run them
+            with (
+                warnings.catch_warnings()
+            ):  # Optuna warns that heartbeats are meant for optimize(); we run them
                 warnings.filterwarnings("ignore", message="Heartbeat of storage")
                 trial = study.ask()
             trial.set_user_attr(WORKER_ATTR, {"index": self.index, **self.identity.to_dict()})
@@ -236,7 +263,10 @@ class Worker:
         study = self.handle.study
         opts = self.options
         objective = objective or ProxyObjective(
-            self.handle.definition, device=opts.device, data_root=opts.data_root, train_fn=self.train_fn,
+            self.handle.definition,
+            device=opts.device,
+            data_root=opts.data_root,
+            train_fn=self.train_fn,
             generation_time_limit=opts.generation_time_limit,
             on_epoch=self._on_epoch,
         )
@@ -254,7 +284,9 @@ class Worker:
                 if trial is None:
                     report.stopped_by = "n_trials"
                     break
-                if trial == "wait":  # the last trials run elsewhere: wait for them (or for their worker to die)
+                if (
+                    trial == "wait"
+                ):  # the last trials run elsewhere: wait for them (or for their worker to die)
                     self.on_event("wait", {"counts": counts})
                     self._stop.wait(opts.poll_interval)
                     continue
@@ -268,8 +300,14 @@ class Worker:
                         trial.set_user_attr(FAIL_ATTR, "interrupted: the worker was stopped")
                         study.tell(trial, state=TrialState.FAIL)
                         self._requeue(study._storage.get_trial(trial._trial_id))
-                    report.trials.append({"number": trial.number, "state": "FAIL", "values": None,
-                                          "reason": "interrupted (re-queued)"})
+                    report.trials.append(
+                        {
+                            "number": trial.number,
+                            "state": "FAIL",
+                            "values": None,
+                            "reason": "interrupted (re-queued)",
+                        }
+                    )
                     report.stopped_by = "interrupted"
                     raise StopRequested(trial.number) from None
                 except Exception as exc:  # noqa: BLE001 - any failure of one trial is recorded, the study goes on
@@ -289,7 +327,12 @@ class Worker:
                         state, reason = TrialState.FAIL, f"objective returned {values!r}"
                         trial.set_user_attr(FAIL_ATTR, reason)
                 frozen = study.tell(trial, values if state == TrialState.COMPLETE else None, state=state)
-                info = {"number": trial.number, "state": frozen.state.name, "values": frozen.values, "reason": reason}
+                info = {
+                    "number": trial.number,
+                    "state": frozen.state.name,
+                    "values": frozen.values,
+                    "reason": reason,
+                }
                 report.trials.append(info)
                 self.on_event("finish", info)
         finally:
@@ -303,4 +346,11 @@ class Worker:
         return report
 
 
-__all__ = ["StopRequested", "Worker", "WorkerOptions", "WorkerReport", "registered_workers", "requeued_numbers"]
+__all__ = [
+    "StopRequested",
+    "Worker",
+    "WorkerOptions",
+    "WorkerReport",
+    "registered_workers",
+    "requeued_numbers",
+]

@@ -70,7 +70,9 @@ class CompareResult:
     runs: tuple[RunOutcome, ...]  # one per (entry, seed), entry-major
     metrics: tuple[str, ...]  # metric names measured by at least one entry, in display order
     summaries: dict = field(default_factory=dict)  # {label: {metric: stats.Summary}}
-    comparisons: dict = field(default_factory=dict)  # {label: {metric: stats.MetricComparison}} (not the reference)
+    comparisons: dict = field(
+        default_factory=dict
+    )  # {label: {metric: stats.MetricComparison}} (not the reference)
     alpha: float = stats.ALPHA  # family-wise error rate of the verdicts
     confidence: float = stats.CONFIDENCE  # level of the confidence intervals
 
@@ -109,7 +111,9 @@ class CompareResult:
             "directions": {m: metric_direction(m) for m in self.metrics},
             "entries": entries,
             "summaries": {lab: {m: s.to_dict() for m, s in ms.items()} for lab, ms in self.summaries.items()},
-            "comparisons": {lab: {m: c.to_dict() for m, c in ms.items()} for lab, ms in self.comparisons.items()},
+            "comparisons": {
+                lab: {m: c.to_dict() for m, c in ms.items()} for lab, ms in self.comparisons.items()
+            },
             "runs": [r.to_dict() for r in self.runs],
         }
 
@@ -153,15 +157,20 @@ def _plan(run_dir: Path, config: TrainConfig, scheme_dict: dict, force: bool) ->
             metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             metrics = None
-        same = (isinstance(metrics, dict) and _same_settings(metrics.get("config") or {}, config)
-                and metrics.get("scheme") == scheme_dict)
+        same = (
+            isinstance(metrics, dict)
+            and _same_settings(metrics.get("config") or {}, config)
+            and metrics.get("scheme") == scheme_dict
+        )
         if same and metrics.get("status") in ("ok", "failed"):
             return "reuse", metrics
         if same:
             return "resume", None  # stopped or interrupted: continue from the checkpoint
         if not force:
-            raise CompareError(f"{run_dir} holds a run with other settings or another scheme; pass --force to "
-                               "train it again, or choose another --out")
+            raise CompareError(
+                f"{run_dir} holds a run with other settings or another scheme; pass --force to "
+                "train it again, or choose another --out"
+            )
         return "overwrite", None
     if has_ckpt:  # the loop checks the checkpoint's settings (TrainConfigError when they differ)
         return ("resume-or-overwrite" if force else "resume"), None
@@ -171,8 +180,16 @@ def _plan(run_dir: Path, config: TrainConfig, scheme_dict: dict, force: bool) ->
 def _outcome(label: str, seed: int, metrics: dict, run_dir, reused: bool) -> RunOutcome:
     status = metrics.get("status", "?")
     values = scheme_metrics(metrics, per_block=True) if status == "ok" else {}
-    return RunOutcome(label, seed, status, metrics.get("reason"), values,
-                      str(run_dir) if run_dir is not None else None, reused, metrics.get("seconds"))
+    return RunOutcome(
+        label,
+        seed,
+        status,
+        metrics.get("reason"),
+        values,
+        str(run_dir) if run_dir is not None else None,
+        reused,
+        metrics.get("seconds"),
+    )
 
 
 # -- one training (in this process or in a pool worker) --------------------------------------------------
@@ -200,8 +217,9 @@ def _train_one(train_fn, config: TrainConfig, scheme, run_dir: str | None, actio
         except TrainConfigError:  # --force: a checkpoint of other settings is started again
             metrics = train_fn(config, scheme, out_dir=run_dir, overwrite=True)
     else:
-        metrics = train_fn(config, scheme, out_dir=run_dir, resume=action == "resume",
-                           overwrite=action == "overwrite")
+        metrics = train_fn(
+            config, scheme, out_dir=run_dir, resume=action == "resume", overwrite=action == "overwrite"
+        )
     # only what the comparison needs travels back from a worker process
     keep = ("status", "reason", "seconds", "top1", "early_decoding", "binary", "specialization")
     out = {k: metrics.get(k) for k in keep}
@@ -223,8 +241,14 @@ def _metric_order(names: set[str]) -> tuple[str, ...]:
     return tuple(head + blocks)
 
 
-def analyse_comparison(entries: Sequence[CompareEntry], seeds: Sequence[int], runs: Sequence[RunOutcome], *,
-            alpha: float = stats.ALPHA, confidence: float = stats.CONFIDENCE) -> CompareResult:
+def analyse_comparison(
+    entries: Sequence[CompareEntry],
+    seeds: Sequence[int],
+    runs: Sequence[RunOutcome],
+    *,
+    alpha: float = stats.ALPHA,
+    confidence: float = stats.CONFIDENCE,
+) -> CompareResult:
     """The statistics of finished runs (pure): summaries per entry and metric, paired tests against the first."""
     entries, seeds, runs = tuple(entries), tuple(int(s) for s in seeds), tuple(runs)
     names: set[str] = set()
@@ -239,14 +263,28 @@ def analyse_comparison(entries: Sequence[CompareEntry], seeds: Sequence[int], ru
             vs = partial.values(e.label, m)
             if any(v is not None for v in vs):
                 values[e.label][m] = vs
-    summaries, comparisons = stats.compare_samples(values, entries[0].label, {m: metric_direction(m) for m in metrics},
-                                                   alpha=alpha, confidence=confidence)
+    summaries, comparisons = stats.compare_samples(
+        values,
+        entries[0].label,
+        {m: metric_direction(m) for m in metrics},
+        alpha=alpha,
+        confidence=confidence,
+    )
     return dataclasses.replace(partial, summaries=summaries, comparisons=comparisons)
 
 
-def run_comparison(entries: Sequence[CompareEntry], seeds: Sequence[int], *, out_dir=None, jobs: int = 1,
-                   threads: int | None = None, train_fn: Callable | None = None, force: bool = False,
-                   progress: ProgressFn | None = None, alpha: float = stats.ALPHA) -> CompareResult:
+def run_comparison(
+    entries: Sequence[CompareEntry],
+    seeds: Sequence[int],
+    *,
+    out_dir=None,
+    jobs: int = 1,
+    threads: int | None = None,
+    train_fn: Callable | None = None,
+    force: bool = False,
+    progress: ProgressFn | None = None,
+    alpha: float = stats.ALPHA,
+) -> CompareResult:
     """Train every entry with every seed (reusing finished runs under ``out_dir``) and analyse them.
 
     ``train_fn(config, scheme, *, out_dir, resume, overwrite)`` defaults to :func:`run_training`; any
@@ -298,8 +336,19 @@ def run_comparison(entries: Sequence[CompareEntry], seeds: Sequence[int], *, out
         done += 1
         if progress:
             o = outcomes[i]
-            progress("run", {"label": e.label, "seed": s, "status": o.status, "reason": o.reason,
-                             "top1": o.values.get("top1"), "seconds": o.seconds, "done": done, "total": total})
+            progress(
+                "run",
+                {
+                    "label": e.label,
+                    "seed": s,
+                    "status": o.status,
+                    "reason": o.reason,
+                    "top1": o.values.get("top1"),
+                    "seconds": o.seconds,
+                    "done": done,
+                    "total": total,
+                },
+            )
 
     if jobs == 1 or len(tasks) <= 1:
         previous = None
@@ -310,8 +359,13 @@ def run_comparison(entries: Sequence[CompareEntry], seeds: Sequence[int], *, out
             torch.set_num_threads(threads)
         try:
             for i, e, s, cfg, run_dir, action in tasks:
-                record(i, e, s, run_dir, _train_one(train_fn, cfg, e.scheme, str(run_dir) if run_dir else None,
-                                                    action))
+                record(
+                    i,
+                    e,
+                    s,
+                    run_dir,
+                    _train_one(train_fn, cfg, e.scheme, str(run_dir) if run_dir else None, action),
+                )
         finally:
             if previous is not None:
                 import torch
@@ -327,11 +381,19 @@ def _run_pool(tasks, jobs, threads, train_fn, record) -> None:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx, initializer=_init_worker,
-                               initargs=(threads,))
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(tasks)), mp_context=ctx, initializer=_init_worker, initargs=(threads,)
+    )
     try:
-        futures = {pool.submit(_train_one, train_fn, cfg, e.scheme, str(run_dir) if run_dir else None, action):
-                   (i, e, s, run_dir) for i, e, s, cfg, run_dir, action in tasks}
+        futures = {
+            pool.submit(_train_one, train_fn, cfg, e.scheme, str(run_dir) if run_dir else None, action): (
+                i,
+                e,
+                s,
+                run_dir,
+            )
+            for i, e, s, cfg, run_dir, action in tasks
+        }
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -369,18 +431,30 @@ def render_compare_png(result: CompareResult) -> bytes:
             vals = [v for v in result.values(lab, m) if v is not None]
             ax.plot([j] * len(vals), vals, "o", color="0.6", ms=3, zorder=1)
             if s.n >= 2:
-                ax.errorbar([j], [s.mean], yerr=[[s.mean - s.ci_low], [s.ci_high - s.mean]], fmt="s",
-                            color="tab:blue" if j else "tab:red", capsize=4, zorder=2)
+                ax.errorbar(
+                    [j],
+                    [s.mean],
+                    yerr=[[s.mean - s.ci_low], [s.ci_high - s.mean]],
+                    fmt="s",
+                    color="tab:blue" if j else "tab:red",
+                    capsize=4,
+                    zorder=2,
+                )
             else:
                 ax.plot([j], [s.mean], "s", color="tab:blue" if j else "tab:red", zorder=2)
             c = result.comparisons.get(lab, {}).get(m)
             if c is not None and c.verdict != stats.NO_DIFFERENCE:
                 ax.annotate(c.verdict, (j, s.mean), textcoords="offset points", xytext=(6, 6), fontsize=7)
         ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right", fontsize=7)
-        ax.set_title(f"{m} ({'higher' if metric_direction(m) == 'maximize' else 'lower'} is better)", fontsize=9)
+        ax.set_title(
+            f"{m} ({'higher' if metric_direction(m) == 'maximize' else 'lower'} is better)", fontsize=9
+        )
         ax.set_xlim(-0.6, len(labels) - 0.4)
-    fig.suptitle(f"{len(result.seeds)} paired seeds, mean and {int(100 * result.confidence)}% CI; "
-                 f"reference {result.reference}", fontsize=9)
+    fig.suptitle(
+        f"{len(result.seeds)} paired seeds, mean and {int(100 * result.confidence)}% CI; "
+        f"reference {result.reference}",
+        fontsize=9,
+    )
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
@@ -404,9 +478,15 @@ def write_compare_outputs(result: CompareResult, out_dir, *, force: bool = False
     return [write_text_atomic(paths[0], text, force=force), write_bytes_atomic(paths[1], png, force=force)]
 
 
-def compare_schemes(schemes: Sequence, config: TrainConfig, seeds: int | Sequence[int], *,
-                    labels: Sequence[str] | None = None, sources: Sequence[str | None] | None = None,
-                    **kwargs) -> CompareResult:
+def compare_schemes(
+    schemes: Sequence,
+    config: TrainConfig,
+    seeds: int | Sequence[int],
+    *,
+    labels: Sequence[str] | None = None,
+    sources: Sequence[str | None] | None = None,
+    **kwargs,
+) -> CompareResult:
     """:func:`run_comparison` of several schemes under one training configuration; the first scheme is the
     reference. ``seeds``: a count S (seeds 0..S-1) or the seeds themselves. ``labels`` default to
     ``s0, s1, ...``; other keyword arguments go to :func:`run_comparison`."""
@@ -418,12 +498,26 @@ def compare_schemes(schemes: Sequence, config: TrainConfig, seeds: int | Sequenc
     if len(names) != len(schemes):
         raise CompareError(f"{len(names)} labels for {len(schemes)} schemes.")
     srcs = list(sources) if sources is not None else [None] * len(schemes)
-    entries = [CompareEntry(lab, sch, config, src) for lab, sch, src in zip(unique_labels(names), schemes, srcs)]
+    entries = [
+        CompareEntry(lab, sch, config, src) for lab, sch, src in zip(unique_labels(names), schemes, srcs)
+    ]
     return run_comparison(entries, list(seeds), **kwargs)
 
 
 __all__ = [
-    "COMPARE_JSON", "COMPARE_PNG", "COMPARE_SCHEMA", "CompareEntry", "CompareError", "CompareResult", "RunOutcome",
-    "TrainConfigError", "analyse_comparison", "compare_schemes", "render_compare_png", "run_comparison", "run_folder",
-    "unique_labels", "write_compare_outputs",
+    "COMPARE_JSON",
+    "COMPARE_PNG",
+    "COMPARE_SCHEMA",
+    "CompareEntry",
+    "CompareError",
+    "CompareResult",
+    "RunOutcome",
+    "TrainConfigError",
+    "analyse_comparison",
+    "compare_schemes",
+    "render_compare_png",
+    "run_comparison",
+    "run_folder",
+    "unique_labels",
+    "write_compare_outputs",
 ]

@@ -19,7 +19,9 @@ class TrainConfig:
     # -- what to train ---------------------------------------------------------------------------------
     preset: str = "proxy-s"  # network preset (codesearch.codes.PRESETS); the scheme's blocks must fit it
     dataset: str = "digits"  # digits, digit-pairs, cifar10, cifar100 or imagefolder
-    data_root: str | None = None  # folder of cifar10/cifar100/imagefolder data (unused by digits, digit-pairs)
+    data_root: str | None = (
+        None  # folder of cifar10/cifar100/imagefolder data (unused by digits, digit-pairs)
+    )
     download: bool = False  # let torchvision download CIFAR into data_root when it is missing
     control: bool = False  # train the same network with every block plain (the ResNeXt baseline)
     # -- optimisation (reference section 3: SGD Nesterov, cosine schedule, weight decay) -------------
@@ -48,13 +50,17 @@ class TrainConfig:
     compile: str | None = None  # torch.compile the training forward: None (off), "default", "reduce-overhead"
     #                            (CUDA graphs) or "max-autotune"; outputs equal the eager ones within tolerance
     compile_backend: str = "inductor"  # torch.compile backend ("aot_eager": no code generation, for checks)
-    channels_last: bool = False  # channels_last weights and activations on CPU too (always on CUDA): about 1.25x
+    channels_last: bool = (
+        False  # channels_last weights and activations on CPU too (always on CUDA): about 1.25x
+    )
     #                              faster proxy steps on this CPU; same seed, same bytes, but other float rounding
     # -- data ------------------------------------------------------------------------------------------
     samples_per_class: int = 60  # digit-pairs: training images per class (test: max(10, this // 3) per class)
     subset: int | None = None  # keep at most this many training and test samples (tiny test runs)
     randaugment: tuple[int, int] | None = None  # (n, m) of RandAugment for cifar/imagefolder; None: off
-    verify_md5: bool = True  # cifar: check torchvision's md5 sums of the batch files (off only for test archives)
+    verify_md5: bool = (
+        True  # cifar: check torchvision's md5 sums of the batch files (off only for test archives)
+    )
     # -- evaluation ------------------------------------------------------------------------------------
     eval_batch_size: int = 512  # batch size of every evaluation pass
     binary: bool = True  # evaluate the per-class binary classifiers (K extra passes over train + test)
@@ -93,9 +99,13 @@ def validate_config(c: TrainConfig) -> None:
     if not 0 <= c.p_drop < 1:
         raise TrainConfigError(f"p_drop must lie in [0, 1), not {c.p_drop!r}.")
     if c.compile is not None and c.compile not in COMPILE_MODES:
-        raise TrainConfigError(f"compile must be one of {', '.join(COMPILE_MODES)} or None, not {c.compile!r}.")
+        raise TrainConfigError(
+            f"compile must be one of {', '.join(COMPILE_MODES)} or None, not {c.compile!r}."
+        )
     if c.randaugment is not None and (len(c.randaugment) != 2 or min(c.randaugment) < 0):
-        raise TrainConfigError(f"randaugment must be a pair (n, m) of whole numbers >= 0, not {c.randaugment!r}.")
+        raise TrainConfigError(
+            f"randaugment must be a pair (n, m) of whole numbers >= 0, not {c.randaugment!r}."
+        )
 
 
 def config_to_dict(c: TrainConfig) -> dict:
@@ -120,7 +130,25 @@ def config_from_dict(d: dict) -> TrainConfig:
 
 # Fields that must be equal for `resume` to continue a run (the rest only change how it runs or is evaluated).
 RESUME_FIELDS = (
-    "preset", "dataset", "control", "epochs", "batch_size", "lr", "warmup_epochs", "momentum", "nesterov",
-    "weight_decay", "mu", "mu_warmup_epochs", "p_drop", "loss_power", "loss_threshold", "zero_init_last_bn", "seed", "samples_per_class", "subset",
-    "randaugment", "channels_last",
+    "preset",
+    "dataset",
+    "control",
+    "epochs",
+    "batch_size",
+    "lr",
+    "warmup_epochs",
+    "momentum",
+    "nesterov",
+    "weight_decay",
+    "mu",
+    "mu_warmup_epochs",
+    "p_drop",
+    "loss_power",
+    "loss_threshold",
+    "zero_init_last_bn",
+    "seed",
+    "samples_per_class",
+    "subset",
+    "randaugment",
+    "channels_last",
 )

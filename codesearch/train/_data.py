@@ -80,8 +80,15 @@ def train_batch_count(n: int, batch_size: int) -> int:
     return n // batch_size + (1 if n % batch_size > 1 else 0)
 
 
-def iter_batches(ds, batch_size: int, *, shuffle: bool = False, generator: torch.Generator | None = None,
-                 num_workers: int = 0, train: bool = False):
+def iter_batches(
+    ds,
+    batch_size: int,
+    *,
+    shuffle: bool = False,
+    generator: torch.Generator | None = None,
+    num_workers: int = 0,
+    train: bool = False,
+):
     """Yield ``(x, y)`` batches. ArrayDatasets are sliced directly; others go through a DataLoader.
 
     ``shuffle`` draws the order from ``generator``; ``train`` drops a last batch of one sample."""
@@ -99,8 +106,13 @@ def iter_batches(ds, batch_size: int, *, shuffle: bool = False, generator: torch
                 yield ds.x[idx], ds.y[idx]
         return
     loader = torch.utils.data.DataLoader(
-        ds, batch_size=batch_size, shuffle=shuffle, generator=generator if shuffle else None,
-        num_workers=num_workers, drop_last=drop_last, persistent_workers=False,
+        ds,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        generator=generator if shuffle else None,
+        num_workers=num_workers,
+        drop_last=drop_last,
+        persistent_workers=False,
     )
     for x, y in loader:
         yield x, torch.as_tensor(y, dtype=torch.int64)
@@ -143,14 +155,25 @@ def load_digits_bundle(config: TrainConfig) -> DataBundle:
     train = ArrayDataset(xtr_t, torch.from_numpy(ytr))
     test = ArrayDataset(xte_t, torch.from_numpy(yte))
     return DataBundle(
-        "digits", train, train, test, 10, tuple(str(i) for i in range(10)), (1, 8, 8),
-        {"train_size": len(train), "test_size": len(test), "image": [1, 8, 8],
-         "split": f"fixed stratified split of sklearn load_digits, test fraction {DIGITS_TEST_FRACTION}"},
+        "digits",
+        train,
+        train,
+        test,
+        10,
+        tuple(str(i) for i in range(10)),
+        (1, 8, 8),
+        {
+            "train_size": len(train),
+            "test_size": len(test),
+            "image": [1, 8, 8],
+            "split": f"fixed stratified split of sklearn load_digits, test fraction {DIGITS_TEST_FRACTION}",
+        },
     )
 
 
-def make_digit_pairs(images: np.ndarray, labels: np.ndarray, sources: np.ndarray, per_class: int,
-                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def make_digit_pairs(
+    images: np.ndarray, labels: np.ndarray, sources: np.ndarray, per_class: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``per_class`` pairs for each of the 100 classes 10*a + b, drawing the left image from the
     ``sources`` of digit a and the right one from those of digit b.
 
@@ -184,10 +207,21 @@ def load_digit_pairs_bundle(config: TrainConfig) -> DataBundle:
     test = ArrayDataset(xte_t, torch.from_numpy(yte))
     train.sources, test.sources = str_, ste  # source image indices (n, 2), for the disjointness check
     return DataBundle(
-        "digit-pairs", train, train, test, 100, tuple(f"{c // 10}{c % 10}" for c in range(100)), (1, 8, 16),
-        {"train_size": len(train), "test_size": len(test), "image": [1, 8, 16],
-         "samples_per_class": config.samples_per_class, "test_samples_per_class": test_per_class,
-         "split": "train pairs from the digits train split, test pairs from the digits test split"},
+        "digit-pairs",
+        train,
+        train,
+        test,
+        100,
+        tuple(f"{c // 10}{c % 10}" for c in range(100)),
+        (1, 8, 16),
+        {
+            "train_size": len(train),
+            "test_size": len(test),
+            "image": [1, 8, 16],
+            "samples_per_class": config.samples_per_class,
+            "test_samples_per_class": test_per_class,
+            "split": "train pairs from the digits train split, test pairs from the digits test split",
+        },
     )
 
 
@@ -201,7 +235,8 @@ def _cifar_class(name: str, verify_md5: bool):
     if verify_md5:
         return base
     return type(
-        f"Unverified{base.__name__}", (base,),
+        f"Unverified{base.__name__}",
+        (base,),
         {
             "train_list": [[f, None] for f, _ in base.train_list],
             "test_list": [[f, None] for f, _ in base.test_list],
@@ -230,7 +265,9 @@ def _limit(ds, limit: int | None, seed: int):
 def load_cifar_bundle(config: TrainConfig) -> DataBundle:
     name = config.dataset
     if config.data_root is None:
-        raise DatasetError(f"--data-root is required for {name}: the folder that holds (or will hold) the data.")
+        raise DatasetError(
+            f"--data-root is required for {name}: the folder that holds (or will hold) the data."
+        )
     root = Path(config.data_root)
     cls = _cifar_class(name, config.verify_md5)
     folder = root / cls.base_folder
@@ -255,19 +292,38 @@ def load_cifar_bundle(config: TrainConfig) -> DataBundle:
     except RuntimeError as exc:
         raise DatasetError(f"{name} files in {folder} are corrupted ({exc}).") from None
     except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError) as exc:  # bad files
-        raise DatasetError(f"{name} files in {folder} cannot be read ({type(exc).__name__}: {exc}).") from None
+        raise DatasetError(
+            f"{name} files in {folder} cannot be read ({type(exc).__name__}: {exc})."
+        ) from None
     k = 10 if name == "cifar10" else 100
     if len(train.classes) != k:
-        raise DatasetError(f"{folder}/{cls.meta['filename']} names {len(train.classes)} classes, expected {k}.")
+        raise DatasetError(
+            f"{folder}/{cls.meta['filename']} names {len(train.classes)} classes, expected {k}."
+        )
     classes = tuple(train.classes)
     train = _limit(train, config.subset, config.seed)
     train_eval = _limit(train_eval, config.subset, config.seed)
     test = _limit(test, config.subset, config.seed + 1)
     return DataBundle(
-        name, train, train_eval, test, k, classes, (3, 32, 32),
-        {"train_size": len(train), "test_size": len(test), "image": [3, 32, 32], "root": str(root),
-         "augmentation": "random crop (pad 4) + horizontal flip"
-         + (f" + RandAugment(n={config.randaugment[0]}, m={config.randaugment[1]})" if config.randaugment else "")},
+        name,
+        train,
+        train_eval,
+        test,
+        k,
+        classes,
+        (3, 32, 32),
+        {
+            "train_size": len(train),
+            "test_size": len(test),
+            "image": [3, 32, 32],
+            "root": str(root),
+            "augmentation": "random crop (pad 4) + horizontal flip"
+            + (
+                f" + RandAugment(n={config.randaugment[0]}, m={config.randaugment[1]})"
+                if config.randaugment
+                else ""
+            ),
+        },
     )
 
 
@@ -307,7 +363,11 @@ def load_imagefolder_bundle(config: TrainConfig) -> DataBundle:
             raise DatasetError(f"imagefolder: no class subfolders with images in {path} ({exc}).") from None
 
     if (root / "train").is_dir() and test_dir is not None:
-        train, train_eval, test = folder(root / "train", train_tf), folder(root / "train", test_tf), folder(test_dir, test_tf)
+        train, train_eval, test = (
+            folder(root / "train", train_tf),
+            folder(root / "train", test_tf),
+            folder(test_dir, test_tf),
+        )
         if train.classes != test.classes:
             raise DatasetError(f"imagefolder: {root / 'train'} and {test_dir} have different class folders.")
         split = f"train/ and {test_dir.name}/ folders"
@@ -319,7 +379,9 @@ def load_imagefolder_bundle(config: TrainConfig) -> DataBundle:
         for c in range(len(full_train.classes)):
             idx = np.flatnonzero(labels == c)
             if len(idx) < 2:
-                raise DatasetError(f"imagefolder: class {full_train.classes[c]!r} needs at least 2 images for a split.")
+                raise DatasetError(
+                    f"imagefolder: class {full_train.classes[c]!r} needs at least 2 images for a split."
+                )
             test_idx.extend(rng.permutation(idx)[: max(1, len(idx) // 5)].tolist())
         test_set = set(test_idx)
         train_idx = [i for i in range(len(labels)) if i not in test_set]
@@ -335,8 +397,20 @@ def load_imagefolder_bundle(config: TrainConfig) -> DataBundle:
     train_eval = _limit(train_eval, config.subset, config.seed)
     test = _limit(test, config.subset, config.seed + 1)
     return DataBundle(
-        "imagefolder", train, train_eval, test, len(classes), classes, (3, h, w),
-        {"train_size": len(train), "test_size": len(test), "image": [3, h, w], "root": str(root), "split": split},
+        "imagefolder",
+        train,
+        train_eval,
+        test,
+        len(classes),
+        classes,
+        (3, h, w),
+        {
+            "train_size": len(train),
+            "test_size": len(test),
+            "image": [3, h, w],
+            "root": str(root),
+            "split": split,
+        },
     )
 
 
@@ -360,5 +434,7 @@ def load_dataset(config: TrainConfig) -> DataBundle:
     try:
         loader = DATASETS[config.dataset]
     except KeyError:
-        raise DatasetError(f"Unknown dataset {config.dataset!r}; choose one of: {', '.join(DATASETS)}.") from None
+        raise DatasetError(
+            f"Unknown dataset {config.dataset!r}; choose one of: {', '.join(DATASETS)}."
+        ) from None
     return loader(config)

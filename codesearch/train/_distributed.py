@@ -84,8 +84,10 @@ def check_batch(batch_size: int, ctx: DistributedContext) -> None:
     from ._config import TrainConfigError
 
     if batch_size % ctx.world_size:
-        raise TrainConfigError(f"The global batch size {batch_size} must be divisible by the {ctx.world_size} "
-                               "processes of the job.")
+        raise TrainConfigError(
+            f"The global batch size {batch_size} must be divisible by the {ctx.world_size} "
+            "processes of the job."
+        )
 
 
 def step_seed_parts(seed: int, epoch: int, ctx: DistributedContext | None) -> tuple[int, ...]:
@@ -98,7 +100,7 @@ def rank_chunks(order: torch.Tensor, batch_size: int, ctx: DistributedContext) -
     out = []
     n = int(order.numel())
     for start in range(0, n, batch_size):
-        batch = order[start:start + batch_size]
+        batch = order[start : start + batch_size]
         if batch.numel() < 2 * ctx.world_size:
             break  # a short last batch that would leave a rank fewer than 2 images
         out.append(torch.tensor_split(batch, ctx.world_size)[ctx.rank])
@@ -110,8 +112,9 @@ def global_batch_count(n: int, batch_size: int, ctx: DistributedContext) -> int:
     return n // batch_size + (1 if n % batch_size >= 2 * ctx.world_size else 0)
 
 
-def iter_rank_batches(ds, batch_size: int, generator: torch.Generator, ctx: DistributedContext,
-                      num_workers: int = 0):
+def iter_rank_batches(
+    ds, batch_size: int, generator: torch.Generator, ctx: DistributedContext, num_workers: int = 0
+):
     """``(x, y)`` batches of this rank for one epoch; the order is the 1-process run's (same generator)."""
     from ._data import ArrayDataset
 
@@ -121,7 +124,9 @@ def iter_rank_batches(ds, batch_size: int, generator: torch.Generator, ctx: Dist
         for idx in chunks:
             yield ds.x[idx], ds.y[idx]
         return
-    loader = torch.utils.data.DataLoader(ds, batch_sampler=[c.tolist() for c in chunks], num_workers=num_workers)
+    loader = torch.utils.data.DataLoader(
+        ds, batch_sampler=[c.tolist() for c in chunks], num_workers=num_workers
+    )
     for x, y in loader:
         yield x, torch.as_tensor(y, dtype=torch.int64)
 

@@ -118,11 +118,16 @@ def test_pass(model, ds, batch_size: int, device, amp: Callable) -> dict:
     denom = class_counts.clamp(min=1).unsqueeze(1)
     early = []
     for i, b in enumerate(model.coded_blocks):
-        early.append({
-            "block": i, "index": b.index, "stage": b.stage, "code": b.code_id,
-            "accuracy": early_correct[i] / max(total, 1),
-            "mean_energies": (energy_sums[i] / denom).tolist() if energy_sums[i] is not None else None,
-        })
+        early.append(
+            {
+                "block": i,
+                "index": b.index,
+                "stage": b.stage,
+                "code": b.code_id,
+                "accuracy": early_correct[i] / max(total, 1),
+                "mean_energies": (energy_sums[i] / denom).tolist() if energy_sums[i] is not None else None,
+            }
+        )
     return {"top1": correct / max(total, 1), "n": total, "early_decoding": early}
 
 
@@ -140,8 +145,16 @@ def accuracy(model, ds, batch_size: int, device, amp: Callable, **forward_kwargs
     return correct / max(total, 1)
 
 
-def specialization(model, ds, block: int, batch_size: int, device, amp: Callable, seed: int,
-                   progress: EvalProgress | None = None) -> dict:
+def specialization(
+    model,
+    ds,
+    block: int,
+    batch_size: int,
+    device,
+    amp: Callable,
+    seed: int,
+    progress: EvalProgress | None = None,
+) -> dict:
     """Test accuracy after removing k = 1..N_act active and k = 1..N-N_act inactive subNNs of one block."""
     from ..model import Removal
 
@@ -160,8 +173,15 @@ def specialization(model, ds, block: int, batch_size: int, device, amp: Callable
                 progress("specialization", done, total)
     all_inactive = accuracy(model, ds, batch_size, device, amp, remove_inactive=True)
     return {
-        "block": block, "index": info.index, "stage": info.stage, "code": info.code_id, "n": n, "w": w,
-        "baseline": base, "active": curves["active"], "inactive": curves["inactive"],
+        "block": block,
+        "index": info.index,
+        "stage": info.stage,
+        "code": info.code_id,
+        "n": n,
+        "w": w,
+        "baseline": base,
+        "active": curves["active"],
+        "inactive": curves["inactive"],
         "remove_all_inactive_every_block": all_inactive,
     }
 
@@ -203,7 +223,7 @@ def _class_scores(clf, shared, first: int, branches: np.ndarray) -> torch.Tensor
     mean_e = (ek.sum(dim=1) / block.norm_subnns).clamp_min(1e-12)  # the block's floor (_EPS)
     out = block.conv3(hk * torch.rsqrt(mean_e).view(-1, 1, 1, 1).to(hk.dtype))
     x = torch.relu(block.bn3(out) + skip)
-    for b in clf.blocks[first + 1:]:
+    for b in clf.blocks[first + 1 :]:
         x, _ = b(x)
     return clf.fc(torch.flatten(clf.pool(x), 1))[:, 0]
 
@@ -227,8 +247,16 @@ def _cat_shared(parts: list):
 
 
 @torch.no_grad()
-def binary_scores(model, datasets, batch_size: int, device, amp: Callable, classes=None,
-                  progress: EvalProgress | None = None, cache_bytes: int = BINARY_CACHE_BYTES):
+def binary_scores(
+    model,
+    datasets,
+    batch_size: int,
+    device,
+    amp: Callable,
+    classes=None,
+    progress: EvalProgress | None = None,
+    cache_bytes: int = BINARY_CACHE_BYTES,
+):
     r"""Scores of the binary classifiers of ``classes`` (default all) on every image of ``datasets``.
 
     The score of class :math:`k` is the output of ``extract_binary_classifier(model, k)`` (the full
@@ -266,17 +294,22 @@ def binary_scores(model, datasets, batch_size: int, device, amp: Callable, class
                 out = []
                 for start in range(0, n, batch_size):
                     with amp():
-                        s = _class_scores(clf, _slice_shared(shared, start, start + batch_size), first, branches)
+                        s = _class_scores(
+                            clf, _slice_shared(shared, start, start + batch_size), first, branches
+                        )
                     out.append(s.float().cpu())
                 cols.append(torch.cat(out))
             del clf
             if progress:
-                progress("binary classifiers", done_samples * len(classes) + (j + 1) * n,
-                         total_samples * len(classes))
+                progress(
+                    "binary classifiers",
+                    done_samples * len(classes) + (j + 1) * n,
+                    total_samples * len(classes),
+                )
         block = torch.stack(cols, dim=1).numpy().astype(np.float64)
         row = 0
         for d, start, stop in where:
-            results[d][start:stop] = block[row:row + stop - start]
+            results[d][start:stop] = block[row : row + stop - start]
             row += stop - start
         done_samples += n
 
@@ -298,22 +331,39 @@ def binary_scores(model, datasets, batch_size: int, device, amp: Callable, class
     return results, parameters
 
 
-def binary_classifiers(model, train_ds, test_ds, batch_size: int, device, amp: Callable,
-                       train_labels: np.ndarray, test_labels: np.ndarray,
-                       progress: EvalProgress | None = None) -> dict:
+def binary_classifiers(
+    model,
+    train_ds,
+    test_ds,
+    batch_size: int,
+    device,
+    amp: Callable,
+    train_labels: np.ndarray,
+    test_labels: np.ndarray,
+    progress: EvalProgress | None = None,
+) -> dict:
     """Per class: threshold (best F1 on the training set), test precision/recall/F1, parameter count and
     fraction of the extracted classifier; plus the mean F1. Scores from :func:`binary_scores`."""
     from ..model import count_parameters
 
     total_params = count_parameters(model)
-    (s_train, s_test), params = binary_scores(model, [train_ds, test_ds], batch_size, device, amp,
-                                              progress=progress)
+    (s_train, s_test), params = binary_scores(
+        model, [train_ds, test_ds], batch_size, device, amp, progress=progress
+    )
     classes = []
     for k in range(model.num_classes):
         t, train_f1 = best_f1_threshold(s_train[:, k], train_labels == k)
         m = binary_metrics(s_test[:, k], test_labels == k, t)
-        classes.append({"class": k, "threshold": t, "train_f1": train_f1, **m,
-                        "parameters": params[k], "fraction": params[k] / total_params})
+        classes.append(
+            {
+                "class": k,
+                "threshold": t,
+                "train_f1": train_f1,
+                **m,
+                "parameters": params[k],
+                "fraction": params[k] / total_params,
+            }
+        )
     f1s = [c["f1"] for c in classes]
     return {
         "classes": classes,

@@ -41,8 +41,16 @@ def _suffix_logits(model, x: torch.Tensor, start: int, labels: torch.Tensor, rem
 
 
 @torch.no_grad()
-def specialization_shared_prefix(model, ds, block: int, batch_size: int, device, amp: Callable, seed: int,
-                                 progress: EvalProgress | None = None) -> dict:
+def specialization_shared_prefix(
+    model,
+    ds,
+    block: int,
+    batch_size: int,
+    device,
+    amp: Callable,
+    seed: int,
+    progress: EvalProgress | None = None,
+) -> dict:
     """Same result as ``specialization(model, ds, block, ...)`` (test accuracy after removing k = 1..N_act
     active and k = 1..N-N_act inactive subNNs of coded block ``block``), computed with the prefix shared."""
     from ..model import Removal
@@ -51,8 +59,11 @@ def specialization_shared_prefix(model, ds, block: int, batch_size: int, device,
     info = model.coded_blocks[block]
     n, w = info.n, info.w
     start = info.index  # index into model.blocks of the removal block
-    settings = [None] + [Removal(block, kind, k, seed) for kind, kmax in (("active", w), ("inactive", n - w))
-                         for k in range(1, kmax + 1)]
+    settings = [None] + [
+        Removal(block, kind, k, seed)
+        for kind, kmax in (("active", w), ("inactive", n - w))
+        for k in range(1, kmax + 1)
+    ]
     correct = [0] * len(settings)
     total = 0
     all_inactive_correct = 0
@@ -76,7 +87,14 @@ def specialization_shared_prefix(model, ds, block: int, batch_size: int, device,
     for rem, a in zip(settings[1:], acc[1:]):
         curves[rem.kind].append({"k": rem.k, "accuracy": a})
     return {
-        "block": block, "index": info.index, "stage": info.stage, "code": info.code_id, "n": n, "w": w,
-        "baseline": acc[0], "active": curves["active"], "inactive": curves["inactive"],
+        "block": block,
+        "index": info.index,
+        "stage": info.stage,
+        "code": info.code_id,
+        "n": n,
+        "w": w,
+        "baseline": acc[0],
+        "active": curves["active"],
+        "inactive": curves["inactive"],
         "remove_all_inactive_every_block": all_inactive_correct / max(total, 1),
     }

@@ -203,9 +203,14 @@ def build_model(config: TrainConfig, scheme, num_classes: int, in_channels: int)
         get_preset(config.preset)
     except ValueError as exc:
         raise TrainConfigError(str(exc)) from None
-    kwargs = {"plain": config.control, "p_drop": config.p_drop, "loss_power": config.loss_power,
-                  "loss_threshold": config.loss_threshold, "in_chans": in_channels,
-              "zero_init_last_bn": config.zero_init_last_bn}
+    kwargs = {
+        "plain": config.control,
+        "p_drop": config.p_drop,
+        "loss_power": config.loss_power,
+        "loss_threshold": config.loss_threshold,
+        "in_chans": in_channels,
+        "zero_init_last_bn": config.zero_init_last_bn,
+    }
     if scheme is None:
         if not config.control:
             raise TrainConfigError("A coded run needs a scheme (only --control can train without one).")
@@ -273,10 +278,23 @@ def _model_info(model) -> dict:
 
     blocks = []
     for i, b in enumerate(model.coded_blocks):
-        blocks.append({"block": i, "index": b.index, "stage": b.stage, "code": b.code_id, "n": b.n, "w": b.w,
-                       "codewords": model.code_matrix(i).round().int().tolist()})
-    return {"preset": model.preset.name, "num_classes": model.num_classes, "parameters": count_parameters(model),
-            "coded_blocks": blocks}
+        blocks.append(
+            {
+                "block": i,
+                "index": b.index,
+                "stage": b.stage,
+                "code": b.code_id,
+                "n": b.n,
+                "w": b.w,
+                "codewords": model.code_matrix(i).round().int().tolist(),
+            }
+        )
+    return {
+        "preset": model.preset.name,
+        "num_classes": model.num_classes,
+        "parameters": count_parameters(model),
+        "coded_blocks": blocks,
+    }
 
 
 def run_training(
@@ -327,7 +345,9 @@ def run_training(
                 f"The scheme has {scheme.num_classes} classes but dataset {config.dataset} has {bundle.num_classes}."
             )
         seed_everything(config.seed)
-        model = model_to_device(build_model(config, scheme, bundle.num_classes, bundle.input_shape[0]), device)
+        model = model_to_device(
+            build_model(config, scheme, bundle.num_classes, bundle.input_shape[0]), device
+        )
         specialization_block_index(config, model)
         if config.channels_last:
             model = model.to(memory_format=torch.channels_last)
@@ -342,13 +362,16 @@ def run_training(
                 ckpt = out / CHECKPOINT_NAME if out is not None else None
                 if resume and ckpt is not None and ckpt.exists():
                     state = load_training_checkpoint(ckpt)
-            return _train_and_evaluate(config, model, bundle, device, metrics, state, None, callback, progress,
-                                       t_start, ctx)
+            return _train_and_evaluate(
+                config, model, bundle, device, metrics, state, None, callback, progress, t_start, ctx
+            )
         with run_folder_lock(out):  # one writer per run folder (RunFolderBusy for a second one)
             try:
                 ckpt_path = out / CHECKPOINT_NAME
                 state = None
-                remove_stale_temps(out)  # left by a process killed mid-write; no other writer can hold them now
+                remove_stale_temps(
+                    out
+                )  # left by a process killed mid-write; no other writer can hold them now
                 if run_exists(out) and not resume and not overwrite:  # again, now under the lock
                     raise FileExistsError(f"{out} already holds a run; resume it or overwrite it")
                 if resume and ckpt_path.exists():
@@ -362,8 +385,9 @@ def run_training(
                 raise
             if ctx is not None:
                 ctx.agree(True)
-            return _train_and_evaluate(config, model, bundle, device, metrics, state, out, callback, progress,
-                                       t_start, ctx)
+            return _train_and_evaluate(
+                config, model, bundle, device, metrics, state, out, callback, progress, t_start, ctx
+            )
 
 
 def specialization_block_index(config: TrainConfig, model) -> int | None:
@@ -387,19 +411,30 @@ def _check_resume(state: dict, config: TrainConfig, scheme, path: Path) -> None:
     old = state["train_config"]
     new = config_to_dict(config)
     # a field added after the checkpoint was written counts as its default
-    diffs = [f"{k} {old.get(k, getattr(TrainConfig, k))!r} -> {new[k]!r}" for k in RESUME_FIELDS
-             if old.get(k, getattr(TrainConfig, k)) != new[k]]
+    diffs = [
+        f"{k} {old.get(k, getattr(TrainConfig, k))!r} -> {new[k]!r}"
+        for k in RESUME_FIELDS
+        if old.get(k, getattr(TrainConfig, k)) != new[k]
+    ]
     if diffs:
-        raise TrainConfigError(f"{path} was made with other settings ({'; '.join(diffs)}); use --force to start again.")
+        raise TrainConfigError(
+            f"{path} was made with other settings ({'; '.join(diffs)}); use --force to start again."
+        )
     if (scheme_to_dict(scheme) if scheme is not None else None) != state["train_scheme"]:
         raise TrainConfigError(f"{path} was trained with another scheme; use --force to start again.")
 
 
-def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, state, out, callback, progress, t_start,
-                        ctx=None):
+def _train_and_evaluate(
+    config, model, bundle: DataBundle, device, metrics, state, out, callback, progress, t_start, ctx=None
+):
     amp = _amp_factory(device, config.amp)
-    optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum,
-                                nesterov=config.nesterov and config.momentum > 0, weight_decay=config.weight_decay)
+    optimizer = torch.optim.SGD(
+        model.parameters(),
+        lr=config.lr,
+        momentum=config.momentum,
+        nesterov=config.nesterov and config.momentum > 0,
+        weight_decay=config.weight_decay,
+    )
     if ctx is None:
         steps_per_epoch = train_batch_count(len(bundle.train), config.batch_size)
         train_model = compile_model(model, config)
@@ -410,7 +445,9 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
         raise TrainConfigError(f"The training set has {len(bundle.train)} sample(s); at least 2 are needed.")
     total_steps = steps_per_epoch * config.epochs
     warmup_steps = steps_per_epoch * config.warmup_epochs
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, total_steps, warmup_steps))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: lr_factor(s, total_steps, warmup_steps)
+    )
     history: list[dict] = []
     start_epoch = 0
     prior_seconds = 0.0
@@ -424,8 +461,17 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
     metrics["history"] = history
     metrics["epochs_done"] = start_epoch
     if progress:
-        progress("start", {"epochs": config.epochs, "start_epoch": start_epoch, "batches": steps_per_epoch,
-                           "device": str(device), "train_size": len(bundle.train), "test_size": len(bundle.test)})
+        progress(
+            "start",
+            {
+                "epochs": config.epochs,
+                "start_epoch": start_epoch,
+                "batches": steps_per_epoch,
+                "device": str(device),
+                "train_size": len(bundle.train),
+                "test_size": len(bundle.test),
+            },
+        )
 
     def finish(status: str, reason: str | None, t_train_end: float) -> dict:
         metrics["status"], metrics["reason"] = status, reason
@@ -438,30 +484,55 @@ def _train_and_evaluate(config, model, bundle: DataBundle, device, metrics, stat
     epoch = start_epoch
     try:
         for epoch in range(start_epoch, config.epochs):
-            record = _train_epoch(config, train_model, bundle, device, amp, optimizer, scheduler, epoch,
-                                  steps_per_epoch, progress, ctx)
+            record = _train_epoch(
+                config,
+                train_model,
+                bundle,
+                device,
+                amp,
+                optimizer,
+                scheduler,
+                epoch,
+                steps_per_epoch,
+                progress,
+                ctx,
+            )
             if "failure" in record:
                 return finish("failed", record["failure"], time.perf_counter())
             record["test_top1"] = accuracy(model, bundle.test, config.eval_batch_size, device, amp)
             history.append(record)
             metrics["epochs_done"] = epoch + 1
             if out is not None:
-                save_training_checkpoint(out / CHECKPOINT_NAME, model, {
-                    "epoch": epoch + 1, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                    "history": history, "train_config": metrics["config"], "train_scheme": metrics["scheme"],
-                    "train_seconds": prior_seconds + (time.perf_counter() - t_start),
-                })
+                save_training_checkpoint(
+                    out / CHECKPOINT_NAME,
+                    model,
+                    {
+                        "epoch": epoch + 1,
+                        "optimizer": optimizer.state_dict(),
+                        "scheduler": scheduler.state_dict(),
+                        "history": history,
+                        "train_config": metrics["config"],
+                        "train_scheme": metrics["scheme"],
+                        "train_seconds": prior_seconds + (time.perf_counter() - t_start),
+                    },
+                )
             if progress:
                 progress("epoch", dict(record))
             if callback is not None:
                 callback(epoch + 1, dict(record))
     except KeyboardInterrupt:
-        finish("interrupted", f"interrupted during epoch {epoch + 1}; resume continues after epoch "
-               f"{metrics['epochs_done']}", time.perf_counter())
+        finish(
+            "interrupted",
+            f"interrupted during epoch {epoch + 1}; resume continues after epoch {metrics['epochs_done']}",
+            time.perf_counter(),
+        )
         raise
     except BaseException as exc:
-        finish("stopped", f"stopped after epoch {metrics['epochs_done']} by {type(exc).__name__}: {exc}",
-               time.perf_counter())
+        finish(
+            "stopped",
+            f"stopped after epoch {metrics['epochs_done']} by {type(exc).__name__}: {exc}",
+            time.perf_counter(),
+        )
         raise
 
     t_train_end = time.perf_counter()
@@ -498,15 +569,23 @@ def mu_factor(step: int, warmup_steps: int) -> float:
     return min(1.0, (step + 1) / warmup_steps) if warmup_steps else 1.0
 
 
-def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch, steps, progress, ctx=None) -> dict:
+def _train_epoch(
+    config, model, bundle, device, amp, optimizer, scheduler, epoch, steps, progress, ctx=None
+) -> dict:
     seed_everything(derived_seed(*step_seed_parts(config.seed, epoch, ctx)))
     gen = torch.Generator().manual_seed(derived_seed(config.seed, epoch, 2))
     model.train()
     sums = {"loss": 0.0, "ce": 0.0, "coding": 0.0, "correct": 0, "n": 0}
     lr = optimizer.param_groups[0]["lr"]
     if ctx is None:
-        batches = iter_batches(bundle.train, config.batch_size, shuffle=True, generator=gen,
-                               num_workers=config.num_workers, train=True)
+        batches = iter_batches(
+            bundle.train,
+            config.batch_size,
+            shuffle=True,
+            generator=gen,
+            num_workers=config.num_workers,
+            train=True,
+        )
     else:
         batches = iter_rank_batches(bundle.train, config.batch_size, gen, ctx, config.num_workers)
     for b, (x, y) in enumerate(batches):
@@ -514,7 +593,11 @@ def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch
         with amp():
             out = model(x, y)
             ce = F.cross_entropy(out.logits.float(), y)
-            coding = out.coding_loss.float() if torch.is_tensor(out.coding_loss) else torch.tensor(float(out.coding_loss))
+            coding = (
+                out.coding_loss.float()
+                if torch.is_tensor(out.coding_loss)
+                else torch.tensor(float(out.coding_loss))
+            )
             mu = config.mu * mu_factor(epoch * steps + b, steps * config.mu_warmup_epochs)
             loss = ce + mu * coding
         lv = float(loss.detach())
@@ -522,9 +605,11 @@ def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch
             lv = math.nan
         if not math.isfinite(lv):
             what = "nan" if math.isnan(lv) else "inf"
-            return {"failure": f"non-finite loss ({what}) at epoch {epoch + 1}, batch {b + 1} "
-                               f"(cross-entropy {float(ce.detach()):.4g}, coding loss {float(coding.detach()):.4g}); "
-                               "lower the learning rate or mu"}
+            return {
+                "failure": f"non-finite loss ({what}) at epoch {epoch + 1}, batch {b + 1} "
+                f"(cross-entropy {float(ce.detach()):.4g}, coding loss {float(coding.detach()):.4g}); "
+                "lower the learning rate or mu"
+            }
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -541,8 +626,14 @@ def _train_epoch(config, model, bundle, device, amp, optimizer, scheduler, epoch
         keys = ("loss", "ce", "coding", "correct", "n")
         sums.update(zip(keys, ctx.sum([float(sums[k]) for k in keys])))
     n = max(sums["n"], 1)
-    return {"epoch": epoch + 1, "train_loss": sums["loss"] / n, "ce_loss": sums["ce"] / n,
-            "coding_loss": sums["coding"] / n, "train_top1": sums["correct"] / n, "lr": lr}
+    return {
+        "epoch": epoch + 1,
+        "train_loss": sums["loss"] / n,
+        "ce_loss": sums["ce"] / n,
+        "coding_loss": sums["coding"] / n,
+        "train_top1": sums["correct"] / n,
+        "lr": lr,
+    }
 
 
 def _evaluate_all(config, model, bundle, device, amp, metrics, progress) -> None:
@@ -557,16 +648,26 @@ def _evaluate_all(config, model, bundle, device, amp, metrics, progress) -> None
     eval_progress("test pass", 1, 1)
     block = specialization_block_index(config, model)
     if block is not None:
-        metrics["specialization"] = specialization_shared_prefix(model, bundle.test, block, config.eval_batch_size,
-                                                                 device, amp, config.seed, eval_progress)
+        metrics["specialization"] = specialization_shared_prefix(
+            model, bundle.test, block, config.eval_batch_size, device, amp, config.seed, eval_progress
+        )
     if config.binary:
         train_ds = bundle.train_eval
         if config.binary_train_limit is not None and config.binary_train_limit < len(train_ds):
-            keep = np.sort(np.random.default_rng(config.seed).permutation(len(train_ds))[: config.binary_train_limit])
+            keep = np.sort(
+                np.random.default_rng(config.seed).permutation(len(train_ds))[: config.binary_train_limit]
+            )
             train_ds = _take(train_ds, keep)
         metrics["binary"] = binary_classifiers(
-            model, train_ds, bundle.test, config.eval_batch_size, device, amp,
-            dataset_labels(train_ds), dataset_labels(bundle.test), eval_progress,
+            model,
+            train_ds,
+            bundle.test,
+            config.eval_batch_size,
+            device,
+            amp,
+            dataset_labels(train_ds),
+            dataset_labels(bundle.test),
+            eval_progress,
         )
 
 

@@ -51,14 +51,21 @@ def _binary(plt, m):
     ax.scatter(r, p, s=18, alpha=0.8)
     if len(b["classes"]) <= 20:
         for c in b["classes"]:
-            ax.annotate(str(c["class"]), (c["recall"], c["precision"]), fontsize=7, xytext=(2, 2),
-                        textcoords="offset points")
+            ax.annotate(
+                str(c["class"]),
+                (c["recall"], c["precision"]),
+                fontsize=7,
+                xytext=(2, 2),
+                textcoords="offset points",
+            )
     ax.set_xlim(min(0.5, min(r) - 0.05), 1.01)
     ax.set_ylim(min(0.5, min(p) - 0.05), 1.01)
     ax.set_xlabel("recall (test)")
     ax.set_ylabel("precision (test)")
-    ax.set_title(f"Binary classifiers: mean F1 {b['mean_f1']:.3f}, {100 * b['mean_fraction']:.0f}% of the parameters",
-                 fontsize=9)
+    ax.set_title(
+        f"Binary classifiers: mean F1 {b['mean_f1']:.3f}, {100 * b['mean_fraction']:.0f}% of the parameters",
+        fontsize=9,
+    )
     ax.grid(alpha=0.3)
     return fig
 
@@ -88,8 +95,9 @@ def _energies(plt, m):
     words = {b["block"]: b["codewords"] for b in (m.get("model") or {}).get("coded_blocks", [])}
     k = len(rows[0]["mean_energies"])
     h = min(12.0, 1.5 + 0.12 * k)
-    fig, axes = plt.subplots(1, 2 * len(rows), figsize=(2.9 * 2 * len(rows), h), squeeze=False,
-                             layout="constrained")
+    fig, axes = plt.subplots(
+        1, 2 * len(rows), figsize=(2.9 * 2 * len(rows), h), squeeze=False, layout="constrained"
+    )
     for j, r in enumerate(rows):
         ax_e, ax_w = axes[0, 2 * j], axes[0, 2 * j + 1]
         im = ax_e.imshow(r["mean_energies"], aspect="auto", cmap="viridis", interpolation="nearest")
@@ -115,8 +123,12 @@ def render_figures(metrics: dict) -> dict[str, bytes]:
     import matplotlib.pyplot as plt
 
     out: dict[str, bytes] = {}
-    for name, fn in (("early_decoding", _early), ("binary", _binary), ("specialization", _specialization),
-                     ("energies", _energies)):
+    for name, fn in (
+        ("early_decoding", _early),
+        ("binary", _binary),
+        ("specialization", _specialization),
+        ("energies", _energies),
+    ):
         fig = fn(plt, metrics)
         if fig is not None:
             out[name] = _figure_bytes(fig)

@@ -54,8 +54,11 @@ class _Baton:
                 return
             recs = [self.records[j][e] for j in range(self.n) if e in self.records[j]]
             self.rounds_done = e
-            mean = {k: sum(float(r[k]) for r in recs) / len(recs) for k in recs[0]
-                    if all(isinstance(r.get(k), (int, float)) and not isinstance(r.get(k), bool) for r in recs)}
+            mean = {
+                k: sum(float(r[k]) for r in recs) / len(recs)
+                for k in recs[0]
+                if all(isinstance(r.get(k), (int, float)) and not isinstance(r.get(k), bool) for r in recs)
+            }
             mean["runs"] = len(recs)
             if self.on_round is not None:
                 try:
@@ -90,9 +93,16 @@ class _Baton:
             self._pass(i)
 
 
-def run_repeats(config: TrainConfig, scheme, seeds: Sequence[int], *, train_fn: Callable | None = None,
-                on_epoch_mean: MeanCallback | None = None, on_epoch: Callable[[int, int, dict], None] | None = None,
-                **train_kwargs) -> list[dict]:
+def run_repeats(
+    config: TrainConfig,
+    scheme,
+    seeds: Sequence[int],
+    *,
+    train_fn: Callable | None = None,
+    on_epoch_mean: MeanCallback | None = None,
+    on_epoch: Callable[[int, int, dict], None] | None = None,
+    **train_kwargs,
+) -> list[dict]:
     """Train ``scheme`` with ``config`` once per seed in lockstep; returns the metrics dict of every seed.
 
     ``train_fn(config, scheme, *, callback, **train_kwargs)`` defaults to :func:`run_training`.
@@ -104,11 +114,15 @@ def run_repeats(config: TrainConfig, scheme, seeds: Sequence[int], *, train_fn: 
     if not seeds:
         raise ValueError("run_repeats needs at least one seed.")
     if len(seeds) == 1:
+
         def single(epoch, record):
             if on_epoch is not None:
                 on_epoch(0, epoch, dict(record))
             if on_epoch_mean is not None:
-                on_epoch_mean(epoch, {**{k: v for k, v in record.items() if isinstance(v, (int, float))}, "runs": 1})
+                on_epoch_mean(
+                    epoch, {**{k: v for k, v in record.items() if isinstance(v, (int, float))}, "runs": 1}
+                )
+
         return [train_fn(dataclasses.replace(config, seed=seeds[0]), scheme, callback=single, **train_kwargs)]
 
     baton = _Baton(len(seeds), on_epoch_mean, on_epoch)
@@ -119,8 +133,12 @@ def run_repeats(config: TrainConfig, scheme, seeds: Sequence[int], *, train_fn: 
         try:
             with baton.cv:
                 baton.wait_turn(i)
-            results[i] = train_fn(dataclasses.replace(config, seed=seeds[i]), scheme,
-                                  callback=lambda e, r: baton.epoch_done(i, e, r), **train_kwargs)
+            results[i] = train_fn(
+                dataclasses.replace(config, seed=seeds[i]),
+                scheme,
+                callback=lambda e, r: baton.epoch_done(i, e, r),
+                **train_kwargs,
+            )
         except _Stop:
             pass
         except BaseException as exc:  # noqa: BLE001 - stops the others; raised in the calling thread
@@ -128,8 +146,10 @@ def run_repeats(config: TrainConfig, scheme, seeds: Sequence[int], *, train_fn: 
         finally:
             baton.leave(i, error)
 
-    threads = [threading.Thread(target=target, args=(i,), name=f"codesearch-repeat-{s}", daemon=True)
-               for i, s in enumerate(seeds)]
+    threads = [
+        threading.Thread(target=target, args=(i,), name=f"codesearch-repeat-{s}", daemon=True)
+        for i, s in enumerate(seeds)
+    ]
     with _deterministic_cpu(config.device):
         for t in threads:
             t.start()

@@ -16,8 +16,13 @@ from __future__ import annotations
 import math
 
 #: The figures a study can optimise and ``compare`` reports, with the direction that is better.
-METRIC_DIRECTIONS = {"top1": "maximize", "early": "maximize", "gap": "maximize", "f1": "maximize",
-                     "fraction": "minimize"}
+METRIC_DIRECTIONS = {
+    "top1": "maximize",
+    "early": "maximize",
+    "gap": "maximize",
+    "f1": "maximize",
+    "fraction": "minimize",
+}
 METRICS = tuple(METRIC_DIRECTIONS)
 
 
@@ -64,5 +69,5 @@ def scheme_metrics(metrics: dict, *, per_block: bool = False) -> dict[str, float
 
 
 def metric_direction(name: str) -> str:
-    """"maximize" or "minimize" for a name of :data:`METRICS` or ``early.<i>``."""
+    """ "maximize" or "minimize" for a name of :data:`METRICS` or ``early.<i>``."""
     return METRIC_DIRECTIONS.get(name.split(".", 1)[0], "maximize")

@@ -22,8 +22,12 @@ FAST = {
     "lexicode": {"restarts": 2},
     "anneal": {"iters": 300},
     "exact": {"max_nodes": 2000, "max_solutions": 3},
-    "auto": {"methods": ["exact", "lexicode", "anneal", "random"], "anneal": {"iters": 200},
-             "random": {"trials": 4}, "exact": {"max_nodes": 1000, "max_solutions": 2}},
+    "auto": {
+        "methods": ["exact", "lexicode", "anneal", "random"],
+        "anneal": {"iters": 200},
+        "random": {"trials": 4},
+        "exact": {"max_nodes": 1000, "max_solutions": 2},
+    },
 }
 METHODS = list(FAST)
 
@@ -78,7 +82,9 @@ def test_unreachable_min_distance_raises():
     with pytest.raises(GenerationError):
         generate("random", GenerateRequest(100, 20, 8, min_distance=8, params={"trials": 2}))
     with pytest.raises(GenerationError):
-        generate("anneal", GenerateRequest(100, 20, 8, min_distance=8, params={"iters": 50, "start": "random"}))
+        generate(
+            "anneal", GenerateRequest(100, 20, 8, min_distance=8, params={"iters": 50, "start": "random"})
+        )
 
 
 def test_progress_is_reported():
@@ -155,8 +161,9 @@ def test_lexicode_reproduces_the_paper_cifar100_code():
 # -- anneal --------------------------------------------------------------------------------------
 def test_anneal_never_worse_than_its_start():
     start = generate("random", GenerateRequest(30, 12, 4, seed=5, params={"trials": 1}))
-    res = generate("anneal", GenerateRequest(30, 12, 4, seed=5, params={"iters": 400,
-                                                                         "initial": start.code.codewords}))
+    res = generate(
+        "anneal", GenerateRequest(30, 12, 4, seed=5, params={"iters": 400, "initial": start.code.codewords})
+    )
     assert sort_key(res.code) >= sort_key(start.code)
     assert res.params["start"] == "initial"
 
@@ -239,8 +246,9 @@ def test_auto_only_polishes_a_start_that_has_the_best_distance():
     assert anneal["started_from"] == "exact"
     assert anneal["polish_iters"] == default_iters(20) // POLISH_FRACTION
     # an explicit budget is respected and not reported as a polish
-    res = generate("auto", GenerateRequest(20, 12, 6, params={"methods": ["exact", "anneal"],
-                                                              "anneal": {"iters": 300}}))
+    res = generate(
+        "auto", GenerateRequest(20, 12, 6, params={"methods": ["exact", "anneal"], "anneal": {"iters": 300}})
+    )
     assert "polish_iters" not in res.params["scores"]["anneal"]
 
 

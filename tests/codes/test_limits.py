@@ -11,13 +11,18 @@ from codesearch.codes._generator import GenerateRequest, generate
 
 
 def cs(*args):
-    return subprocess.run([sys.executable, "-m", "codesearch", *args], check=False, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "codesearch", *args], check=False, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize(
     "args, limit",
     [
-        (["generate", "--classes", "10", "--active", "3", "--subnns", "20000", "--method", "random"], "MAX_SUBNNS"),
+        (
+            ["generate", "--classes", "10", "--active", "3", "--subnns", "20000", "--method", "random"],
+            "MAX_SUBNNS",
+        ),
         (["bounds", "-K", "10", "-N", str(10**12), "-w", "3"], "MAX_SUBNNS"),
         (["bounds", "-K", "10", "-N", "2000", "-w", "3"], "MAX_SUBNNS"),
         (["generate", "-K", str(MAX_CLASSES + 1), "-N", "64", "-w", "16"], "MAX_CLASSES"),
@@ -33,16 +38,30 @@ def test_sizes_beyond_the_limits_exit_2_naming_the_limit(args, limit):
 
 def test_score_refuses_a_small_file_with_a_huge_n_quickly(tmp_path):
     words = ["1" * 3 + "0" * 2997, "000111" + "0" * 2994]
-    data = {"schema": "codesearch.scheme/v1", "num_classes": 2, "class_names": None,
-            "codes": [{"id": "3/3000", "subnns": 3000, "active": 3, "codewords": words,
-                       "generator": {"method": "random", "seed": 0, "params": {}}, "metrics": {"min_distance": 6}}]}
+    data = {
+        "schema": "codesearch.scheme/v1",
+        "num_classes": 2,
+        "class_names": None,
+        "codes": [
+            {
+                "id": "3/3000",
+                "subnns": 3000,
+                "active": 3,
+                "codewords": words,
+                "generator": {"method": "random", "seed": 0, "params": {}},
+                "metrics": {"min_distance": 6},
+            }
+        ],
+    }
     path = tmp_path / "s.json"
     path.write_text(json.dumps(data))
     proc = cs("score", str(path))
     assert proc.returncode == 2 and "MAX_SUBNNS" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("n, w", [(48, 24), (64, 16), (64, 32), (MAX_SUBNNS, MAX_SUBNNS // 2), (MAX_SUBNNS, 16)])
+@pytest.mark.parametrize(
+    "n, w", [(48, 24), (64, 16), (64, 32), (MAX_SUBNNS, MAX_SUBNNS // 2), (MAX_SUBNNS, 16)]
+)
 def test_bounds_work_up_to_the_limit(n, w):
     rows = bounds_table(10, n, w)
     assert rows[0]["d"] == 2 and rows[0]["max_size"] == __import__("math").comb(n, w)

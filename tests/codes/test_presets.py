@@ -12,8 +12,10 @@ def test_table1_plans():
     assert [s.stride for s in imagenet.stages] == [1, 2, 2, 2]
 
 
-@pytest.mark.parametrize("proxy, full", [("proxy-s", "cifar10"), ("proxy-m", "cifar10"),
-                                         ("proxy-s100", "cifar100"), ("proxy-m100", "cifar100")])
+@pytest.mark.parametrize(
+    "proxy, full",
+    [("proxy-s", "cifar10"), ("proxy-m", "cifar10"), ("proxy-s100", "cifar100"), ("proxy-m100", "cifar100")],
+)
 def test_proxies_share_code_ids_with_their_full_preset(proxy, full):
     p, f = PRESETS[proxy], PRESETS[full]
     assert p.code_shapes == f.code_shapes

@@ -41,15 +41,50 @@ def template(tmp_path_factory):
     cwd = os.getcwd()
     os.chdir(t)
     try:
-        assert main(["generate", "-K", "10", "-N", "8", "-w", "4", "--method", "random", "--out", "s.json"]) == 0
-        assert main(["generate", "-K", "10", "--preset", "proxy-s", "--method", "random", "--out", "net.json"]) == 0
-        assert main(["train", "--scheme", "net.json", "--dataset", "digits", "--preset", "proxy-s", "--epochs", "1",
-                     "--subset", "64", "--batch-size", "32", "--no-binary", "--out", "run"]) == 0
+        assert (
+            main(["generate", "-K", "10", "-N", "8", "-w", "4", "--method", "random", "--out", "s.json"]) == 0
+        )
+        assert (
+            main(["generate", "-K", "10", "--preset", "proxy-s", "--method", "random", "--out", "net.json"])
+            == 0
+        )
+        assert (
+            main(
+                [
+                    "train",
+                    "--scheme",
+                    "net.json",
+                    "--dataset",
+                    "digits",
+                    "--preset",
+                    "proxy-s",
+                    "--epochs",
+                    "1",
+                    "--subset",
+                    "64",
+                    "--batch-size",
+                    "32",
+                    "--no-binary",
+                    "--out",
+                    "run",
+                ]
+            )
+            == 0
+        )
     finally:
         os.chdir(cwd)
     sp = build_space(get_preset("proxy-s"), 10, {"methods": ["lexicode", "random"]})
-    d = StudyDefinition("s", 10, "digits", "proxy-s", "accuracy", 1, "median", sp.to_dict(),
-                        {"seed": 0, "subset": 64, "batch_size": 32})
+    d = StudyDefinition(
+        "s",
+        10,
+        "digits",
+        "proxy-s",
+        "accuracy",
+        1,
+        "median",
+        sp.to_dict(),
+        {"seed": 0, "subset": 64, "batch_size": 32},
+    )
     h, _ = create_or_check(d, str(t / "j.log"), paper_params=sp.paper_params())
     Worker(h, WorkerOptions(n_trials=1), train_fn=fake_train()).run()
     h.close()
@@ -73,8 +108,11 @@ def _content(marker: str, template: Path) -> bytes | None:
     kind, _, arg = marker[1:].partition(":")
     codes = lambda d: d["codes"][0]
     simple = {
-        "empty": b"", "binary": bytes(range(256)) * 4, "latin-1": "caf\xe9".encode("latin-1"),
-        "deep-list": b"[" * 100_000 + b"]" * 100_000, "deep-dict": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        "empty": b"",
+        "binary": bytes(range(256)) * 4,
+        "latin-1": "caf\xe9".encode("latin-1"),
+        "deep-list": b"[" * 100_000 + b"]" * 100_000,
+        "deep-dict": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
         "deep-list-line": b"[" * 100_000 + b"]" * 100_000 + b"\n",
         "latin1": "caf\xe9".encode("latin-1"),
     }
@@ -85,7 +123,11 @@ def _content(marker: str, template: Path) -> bytes | None:
     if kind == "copy":
         return (template / arg).read_bytes()
     if kind == "bigint-scheme":
-        return _scheme_text(template, lambda d: None).replace('"num_classes": 10', '"num_classes": ' + "9" * 5000).encode()
+        return (
+            _scheme_text(template, lambda d: None)
+            .replace('"num_classes": 10', '"num_classes": ' + "9" * 5000)
+            .encode()
+        )
     if kind == "scheme-ragged":
         return _scheme_text(template, lambda d: codes(d)["codewords"].__setitem__(0, "101")).encode()
     if kind == "scheme-notbinary":
@@ -95,11 +137,15 @@ def _content(marker: str, template: Path) -> bytes | None:
     if kind == "scheme-nan":
         return _scheme_text(template, lambda d: codes(d).update(subnns=float("nan"))).encode()
     if kind == "scheme-duprows":
-        return _scheme_text(template, lambda d: codes(d)["codewords"].__setitem__(1, codes(d)["codewords"][0])).encode()
+        return _scheme_text(
+            template, lambda d: codes(d)["codewords"].__setitem__(1, codes(d)["codewords"][0])
+        ).encode()
     if kind == "scheme-method":
         return _scheme_text(template, lambda d: codes(d)["generator"].update(method=arg)).encode()
     if kind == "scheme-ansi-names":
-        return _scheme_text(template, lambda d: d.update(class_names=[f"\x1b[31mc{i}\x1b[0m" for i in range(10)])).encode()
+        return _scheme_text(
+            template, lambda d: d.update(class_names=[f"\x1b[31mc{i}\x1b[0m" for i in range(10)])
+        ).encode()
     if kind == "pickle":
         import torch
 
@@ -134,7 +180,11 @@ def _snapshot(root: Path) -> dict[str, tuple]:
             p = Path(dirpath) / name
             rel = p.relative_to(root).as_posix()
             st = p.lstat()
-            snap[rel] = ("d",) if p.is_dir() else (st.st_size, st.st_mtime_ns, p.read_bytes() if st.st_size < 1 << 20 else b"")
+            snap[rel] = (
+                ("d",)
+                if p.is_dir()
+                else (st.st_size, st.st_mtime_ns, p.read_bytes() if st.st_size < 1 << 20 else b"")
+            )
     return snap
 
 
@@ -179,12 +229,16 @@ SIGNALS = [c for c in CASES if "signal" in c]
 def test_the_corpus_is_large_and_covers_every_command():
     from codesearch.cli import build_parser
 
-    commands = {c["argv"][0] if c["argv"][0] != "study" or len(c["argv"]) < 2 else f"study {c['argv'][1]}"
-                for c in CASES if c["argv"]}
+    commands = {
+        c["argv"][0] if c["argv"][0] != "study" or len(c["argv"]) < 2 else f"study {c['argv'][1]}"
+        for c in CASES
+        if c["argv"]
+    }
     parser = build_parser()
     top = next(a for a in parser._actions if a.dest == "command").choices
-    expected = {n for n in top if n != "study"} | {f"study {n}" for n in ("create", "run", "status", "best", "export",
-                                                                          "plot")}
+    expected = {n for n in top if n != "study"} | {
+        f"study {n}" for n in ("create", "run", "status", "best", "export", "plot")
+    }
     assert expected <= commands, expected - commands
     assert len(CASES) >= 150 and len(SIGNALS) >= 2
 
@@ -218,7 +272,9 @@ def _wait_until_command_runs(proc, timeout=120.0):
         return
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
-        caught = next((line.split()[1] for line in status.read_text().splitlines() if line.startswith("SigCgt:")), "0")
+        caught = next(
+            (line.split()[1] for line in status.read_text().splitlines() if line.startswith("SigCgt:")), "0"
+        )
         if int(caught, 16) & (1 << (signal.SIGTERM - 1)):
             return
         time.sleep(0.05)
@@ -229,8 +285,14 @@ def test_signal(case, template, tmp_path):
     work = _prepare(case, template, tmp_path)
     before = _snapshot(work)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
-    proc = subprocess.Popen([sys.executable, "-m", "codesearch", *case["argv"]], cwd=work, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codesearch", *case["argv"]],
+        cwd=work,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         head = []
         if "wait_for" in case:

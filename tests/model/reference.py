@@ -37,7 +37,7 @@ def ref_loss(energy, target, ratio, power, threshold):
         for j in range(energy.shape[1]):
             v = abs(ratio * energy[i, j] - target[i, j])
             v = torch.clamp(v - threshold, min=0.0)
-            terms.append(v ** power)
+            terms.append(v**power)
     return torch.stack(terms).mean()
 
 
@@ -64,7 +64,7 @@ def ref_forward(model, x, labels=None, remove=None, remove_inactive=False):
             extra = torch.ones_like(rows)
             for i in range(rows.shape[0]):
                 order = [j for j in torch.argsort(scores[i]).tolist() if cand[i, j]]
-                for j in order[:remove.k]:
+                for j in order[: remove.k]:
                     extra[i, j] = 0.0
             keep = extra if keep is None else keep * extra
         drop = None
@@ -78,8 +78,11 @@ def ref_forward(model, x, labels=None, remove=None, remove_inactive=False):
         x, e = ref_block(block, x, keep, drop)
         energies.append(e)
         if labels is not None:
-            losses.append(ref_loss(e, codes[labels], info.w / info.n, model.config.loss_power,
-                                   model.config.loss_threshold))
+            losses.append(
+                ref_loss(
+                    e, codes[labels], info.w / info.n, model.config.loss_power, model.config.loss_threshold
+                )
+            )
         ci += 1
     logits = F.linear(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1), model.fc.weight)
     total = sum(losses) if losses else torch.zeros(())

@@ -44,7 +44,7 @@ def test_raw_energy_is_mean_square_of_branch_output():
     e = blk.raw_energies(h)
     w = blk.conv3.weight.reshape(24, 5, 3)
     for n in range(5):
-        t = torch.einsum("ci,bihw->bchw", w[:, n], h[:, 3 * n:3 * n + 3])
+        t = torch.einsum("ci,bihw->bchw", w[:, n], h[:, 3 * n : 3 * n + 3])
         _close(e[:, n], t.pow(2).mean(dim=(1, 2, 3)))
 
 
@@ -139,9 +139,12 @@ def test_model_removals_match_reference():
     m = _model().eval()
     x = torch.randn(4, 3, 8, 8)
     labels = torch.tensor([1, 2, 3, 9])
-    for kw in ({"remove_inactive": True}, {"remove": Removal(1, "active", 2, seed=5)},
-               {"remove": Removal(2, "inactive", 7, seed=1)},
-               {"remove": Removal(0, "inactive", 3), "remove_inactive": True}):
+    for kw in (
+        {"remove_inactive": True},
+        {"remove": Removal(1, "active", 2, seed=5)},
+        {"remove": Removal(2, "inactive", 7, seed=1)},
+        {"remove": Removal(0, "inactive", 3), "remove_inactive": True},
+    ):
         out = m(x, labels, **kw)
         ref = ref_forward(m, x, labels, **kw)
         _close(out.logits, ref[0])

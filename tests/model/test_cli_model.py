@@ -94,7 +94,9 @@ def test_extract(capsys, tmp_path, checkpoint):
         assert (clf(x) - want).abs().max() <= 1e-5
     code, _, err = run(capsys, "extract", "--checkpoint", ck, "--class", 4, "--out", out_file)
     assert code == 2 and "--force" in one_line(err)
-    code, out, _ = run(capsys, "extract", "--checkpoint", ck, "--class", 5, "--out", out_file, "--force", "--json")
+    code, out, _ = run(
+        capsys, "extract", "--checkpoint", ck, "--class", 5, "--out", out_file, "--force", "--json"
+    )
     r = json.loads(out)
     assert code == 0 and r["class"] == 5 and r["bytes"] == out_file.stat().st_size
     assert r["parameters"] < r["model_parameters"]
@@ -105,11 +107,17 @@ def test_extract_bad_input(capsys, tmp_path, checkpoint):
     out_file = tmp_path / "x.pt"
     code, _, err = run(capsys, "extract", "--checkpoint", ck, "--class", 10, "--out", out_file)
     assert code == 2 and "class 10 is out of range" in one_line(err)
-    code, _, err = run(capsys, "extract", "--checkpoint", ck, "--class", 1, "--out", out_file, "--preset", "proxy-m")
+    code, _, err = run(
+        capsys, "extract", "--checkpoint", ck, "--class", 1, "--out", out_file, "--preset", "proxy-m"
+    )
     assert code == 2 and "not 'proxy-m'" in one_line(err)
     (tmp_path / "junk.pt").write_bytes(b"junk")
-    code, _, err = run(capsys, "extract", "--checkpoint", tmp_path / "junk.pt", "--class", 1, "--out", out_file)
+    code, _, err = run(
+        capsys, "extract", "--checkpoint", tmp_path / "junk.pt", "--class", 1, "--out", out_file
+    )
     assert code == 2 and "not a readable torch checkpoint" in one_line(err)
-    code, _, err = run(capsys, "extract", "--checkpoint", tmp_path / "none.pt", "--class", 1, "--out", out_file)
+    code, _, err = run(
+        capsys, "extract", "--checkpoint", tmp_path / "none.pt", "--class", 1, "--out", out_file
+    )
     assert code == 2 and "no such file" in one_line(err)
     assert not out_file.exists()

@@ -26,8 +26,9 @@ def _model(preset, seed=0, **kw):
     return randomize_bn(create_model(preset, preset_scheme(preset), **kw), seed).eval()
 
 
-@pytest.mark.parametrize("preset,classes", [("proxy-s", [0, 3, 9]), ("proxy-s100", [0, 41, 99]),
-                                            ("proxy-m", [5])])
+@pytest.mark.parametrize(
+    "preset,classes", [("proxy-s", [0, 3, 9]), ("proxy-s100", [0, 41, 99]), ("proxy-m", [5])]
+)
 def test_extracted_classifier_equals_logit_with_inactive_removed(preset, classes):
     m = _model(preset)
     h, w = m.preset.input_size
@@ -49,7 +50,9 @@ def test_extracted_classifier_equals_logit_with_inactive_removed(preset, classes
         # and it does not alias the model's weights
         assert clf.fc.weight.data_ptr() != m.fc.weight.data_ptr()
     r = parameter_report(m, classes=classes)
-    assert r["binary_classifier"]["min"] == min(count_parameters(extract_binary_classifier(m, k)) for k in classes)
+    assert r["binary_classifier"]["min"] == min(
+        count_parameters(extract_binary_classifier(m, k)) for k in classes
+    )
 
 
 def test_extraction_without_removal_differs():

@@ -44,8 +44,14 @@ def test_coded_resnext_takes_paths_dicts_and_the_curated_default():
 
 
 def test_torch_hub_load_from_the_checkout():
-    model = torch.hub.load(str(ROOT), "coded_resnext", preset="cifar10",
-                           scheme=str(ROOT / "schemes" / "cifar10.json"), source="local", trust_repo=True)
+    model = torch.hub.load(
+        str(ROOT),
+        "coded_resnext",
+        preset="cifar10",
+        scheme=str(ROOT / "schemes" / "cifar10.json"),
+        source="local",
+        trust_repo=True,
+    )
     ref = create_model("cifar10", read_scheme(ROOT / "schemes" / "cifar10.json"))
     assert count_parameters(model) == count_parameters(ref)
     model.eval()
@@ -67,7 +73,8 @@ def test_timm_create_model():
 
 def test_importing_the_model_package_after_timm_registers_the_models():
     pytest.importorskip("timm")
-    code = ("import timm, codesearch.model; m = timm.create_model('coded_resnext29_20x6d'); "
-            "print(m.num_classes)")
+    code = (
+        "import timm, codesearch.model; m = timm.create_model('coded_resnext29_20x6d'); print(m.num_classes)"
+    )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert res.returncode == 0 and res.stdout.strip() == "100", res.stderr

@@ -26,7 +26,9 @@ def _meta(preset, scheme=None, **kw):
         return create_model(preset, scheme, **kw)
 
 
-@pytest.mark.parametrize("preset,expected", [("cifar10", 4.64e6), ("cifar100", 4.75e6), ("imagenet", 25.03e6)])
+@pytest.mark.parametrize(
+    "preset,expected", [("cifar10", 4.64e6), ("cifar100", 4.75e6), ("imagenet", 25.03e6)]
+)
 def test_parameter_counts_match_the_paper(preset, expected):
     coded = _meta(preset, preset_scheme(preset))
     plain = _meta(preset, num_classes=PRESETS[preset].num_classes)
@@ -51,7 +53,11 @@ def test_plan_from_scheme_and_coded_blocks():
     m = create_model("proxy-s", preset_scheme("proxy-s"))
     assert m.plan == tuple(PRESETS["proxy-s"].blocks)
     assert [(b.index, b.stage, b.code_id, b.n, b.w) for b in m.coded_blocks] == [
-        (1, "c3", "5/10", 10, 5), (2, "c3", "5/10", 10, 5), (3, "c4", "3/10", 10, 3), (4, "c4", "3/10", 10, 3)]
+        (1, "c3", "5/10", 10, 5),
+        (2, "c3", "5/10", 10, 5),
+        (3, "c4", "3/10", 10, 3),
+        (4, "c4", "3/10", 10, 3),
+    ]
     assert m.code_matrix(0).shape == (10, 10) and m.code_matrix(0).dtype == torch.float32
     assert np.array_equal(m.code_matrix(2).numpy(), m.scheme.code("3/10").matrix)
     assert m.num_classes == 10 and m.preset is PRESETS["proxy-s"]
@@ -78,16 +84,21 @@ def test_cifar_scheme_transfers_to_proxies_stage_by_stage():
     s100 = preset_scheme("cifar100")
     s100 = Scheme(100, s100.codes, blocks=tuple(PRESETS["cifar100"].blocks), preset="cifar100")
     assert resolve_plan("proxy-s100", s100) == tuple(PRESETS["proxy-s100"].blocks)
-    mixed = Scheme(10, s.codes, blocks=("10/10",) * 3 + ("5/10", "5/10", "3/10") + ("3/10",) * 3, preset="cifar10")
+    mixed = Scheme(
+        10, s.codes, blocks=("10/10",) * 3 + ("5/10", "5/10", "3/10") + ("3/10",) * 3, preset="cifar10"
+    )
     with pytest.raises(ModelConfigError, match="several codes in stage c3"):
         resolve_plan("proxy-s", mixed)
 
 
-@pytest.mark.parametrize("blocks,message", [
-    (["10/10", "5/10", "5/10", "3/10"], "has 4 blocks but preset 'proxy-s' has 5"),
-    (["10/10", "5/10", "5/10", "3/10", "4/20"], "N=20, but the stage has N=10"),
-    (["10/10", "5/10", "5/10", "3/10", "3/10", "3/10"], "has 6 blocks"),
-])
+@pytest.mark.parametrize(
+    "blocks,message",
+    [
+        (["10/10", "5/10", "5/10", "3/10"], "has 4 blocks but preset 'proxy-s' has 5"),
+        (["10/10", "5/10", "5/10", "3/10", "4/20"], "N=20, but the stage has N=10"),
+        (["10/10", "5/10", "5/10", "3/10", "3/10", "3/10"], "has 6 blocks"),
+    ],
+)
 def test_bad_plans(blocks, message):
     s = preset_scheme("proxy-s")
     code20 = SchemeCode(cyclic_code(10, 20, 4))

@@ -35,7 +35,13 @@ def two_workers_at_once(tmp_path, name, storage, n_trials=4):
     h = open_study(name, storage)
     trials = h.study.get_trials()
     c = count_trials(trials)
-    assert (c.finished, c.complete + c.pruned, c.running, c.waiting, c.failed) == (n_trials, n_trials, 0, 0, 0)
+    assert (c.finished, c.complete + c.pruned, c.running, c.waiting, c.failed) == (
+        n_trials,
+        n_trials,
+        0,
+        0,
+        0,
+    )
     assert sum(1 for t in trials if t.user_attrs.get(PAPER_DEFAULT_ATTR)) == 1
     workers = [(w["index"], w["seed"]) for w in registered_workers(h.study)]
     assert workers == [(0, 10), (1, 11)]
@@ -73,7 +79,11 @@ def kill_mid_trial(tmp_path, name, storage, *run_extra, n_trials=3):
     assert trials[killed].state.name == "FAIL"
     assert (c.finished, c.running, c.requeued) == (n_trials, 0, 1)
     retries = [t for t in trials if t.system_attrs.get("failed_trial") == killed]
-    assert len(retries) == 1 and retries[0].state.name == "COMPLETE" and retries[0].params == trials[killed].params
+    assert (
+        len(retries) == 1
+        and retries[0].state.name == "COMPLETE"
+        and retries[0].params == trials[killed].params
+    )
     return h, killed
 
 
@@ -83,8 +93,11 @@ def stop_and_resume(tmp_path, name, storage, n_trials=3):
     args = ["study", "run", name, "--storage", storage, "--n-trials", str(n_trials)]
     w = spawn(*args)
     h = open_study(name, storage)
-    stopped = wait_for(lambda: (count_trials(h.study.get_trials()).complete >= 1 and running_trial_of(h, w.pid)),
-                       timeout=180, interval=0.05)
+    stopped = wait_for(
+        lambda: count_trials(h.study.get_trials()).complete >= 1 and running_trial_of(h, w.pid),
+        timeout=180,
+        interval=0.05,
+    )
     done_before = [(t.number, t.values, t.params) for t in h.study.get_trials() if t.state.name == "COMPLETE"]
     w.send_signal(signal.SIGTERM)
     rc, err = finish(w)
@@ -95,6 +108,8 @@ def stop_and_resume(tmp_path, name, storage, n_trials=3):
     trials = h.study.get_trials()
     c = count_trials(trials)
     assert (c.complete, c.finished, c.requeued, c.waiting) == (n_trials, n_trials, 1, 0)
-    assert [(t.number, t.values, t.params) for t in trials if t.number in {n for n, _, _ in done_before}] == done_before
+    assert [
+        (t.number, t.values, t.params) for t in trials if t.number in {n for n, _, _ in done_before}
+    ] == done_before
     assert any(t.system_attrs.get("failed_trial") == stopped and t.state.name == "COMPLETE" for t in trials)
     h.close()

@@ -31,18 +31,39 @@ def fake_train(top1_of=None, fail_when=None, epochs_hook=None):
         history = []
         for e in range(1, config.epochs + 1):
             acc = final * e / config.epochs
-            rec = {"test_top1": acc, "train_loss": 1.0 / e, "coding_loss": 0.1, "ce_loss": 0.9, "train_top1": acc,
-                   "lr": config.lr}
+            rec = {
+                "test_top1": acc,
+                "train_loss": 1.0 / e,
+                "coding_loss": 0.1,
+                "ce_loss": 0.9,
+                "train_top1": acc,
+                "lr": config.lr,
+            }
             if epochs_hook:
                 epochs_hook(e, rec)
             if reason:
-                return {"status": "failed", "reason": reason, "top1": None, "history": history, "epochs_done": e - 1}
+                return {
+                    "status": "failed",
+                    "reason": reason,
+                    "top1": None,
+                    "history": history,
+                    "epochs_done": e - 1,
+                }
             history.append(rec)
             if callback:
                 callback(e, dict(rec))
-        return {"status": "ok", "reason": None, "top1": final, "history": history, "epochs_done": config.epochs,
-                "binary": {"mean_f1": final * 0.9, "mean_fraction": 0.2 + 0.05 * scheme.codes[-1].code.w},
-                "early_decoding": [], "seconds": 0.01, "device": "cpu", "seed": config.seed}
+        return {
+            "status": "ok",
+            "reason": None,
+            "top1": final,
+            "history": history,
+            "epochs_done": config.epochs,
+            "binary": {"mean_f1": final * 0.9, "mean_fraction": 0.2 + 0.05 * scheme.codes[-1].code.w},
+            "early_decoding": [],
+            "seconds": 0.01,
+            "device": "cpu",
+            "seed": config.seed,
+        }
 
     return train
 
@@ -54,8 +75,14 @@ def journal(tmp_path):
 
 def spawn(*args) -> subprocess.Popen:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, "-c", "import sys; from codesearch.cli import main; sys.exit(main())",
-                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, "-c", "import sys; from codesearch.cli import main; sys.exit(main())", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
 
 
 def wait_for(predicate, timeout: float = 120.0, interval: float = 0.2):
@@ -70,4 +97,15 @@ def wait_for(predicate, timeout: float = 120.0, interval: float = 0.2):
 
 
 #: create-flags of the tiny real proxy study used by the end-to-end and multi-process tests.
-TINY = ["--classes", "10", "--dataset", "digits", "--preset", "proxy-s", "--subset", "120", "--batch-size", "32"]
+TINY = [
+    "--classes",
+    "10",
+    "--dataset",
+    "digits",
+    "--preset",
+    "proxy-s",
+    "--subset",
+    "120",
+    "--batch-size",
+    "32",
+]

@@ -51,7 +51,9 @@ def test_study_cli_end_to_end(capsys, tmp_path, fast_space):
     assert 0 <= best["values"]["top1"] <= 1
     assert best["values"]["top1"] >= st["paper_default"]["values"]["top1"]
 
-    rc, _, err = run(capsys, "study", "export", "e2e", "--storage", j, "--top", "2", "--out", str(tmp_path / "x"))
+    rc, _, err = run(
+        capsys, "study", "export", "e2e", "--storage", j, "--top", "2", "--out", str(tmp_path / "x")
+    )
     assert rc == 0 and err.count("wrote") == 2
     files = sorted((tmp_path / "x").glob("*.json"))
     assert len(files) == 2
@@ -70,14 +72,39 @@ def test_study_cli_errors_are_one_line(capsys, tmp_path):
     assert rc == 1 and "No study 'nope'" in err and len(err.strip().splitlines()) == 1
     rc, _, err = run(capsys, "study", "create", "a", "--storage", "mysql://u@h/db", *TINY)
     assert rc == 2 and "Unsupported storage" in err
-    rc, _, err = run(capsys, "study", "create", "a", "--storage", str(tmp_path / "j.log"), *TINY, "--objective",
-                     "pareto", "--pruner", "median")
+    rc, _, err = run(
+        capsys,
+        "study",
+        "create",
+        "a",
+        "--storage",
+        str(tmp_path / "j.log"),
+        *TINY,
+        "--objective",
+        "pareto",
+        "--pruner",
+        "median",
+    )
     assert rc == 2 and "cannot be pruned" in err
-    rc, _, err = run(capsys, "study", "create", "a", "--storage", str(tmp_path / "j.log"), "--classes", "100",
-                     "--dataset", "digits", "--preset", "proxy-s")
+    rc, _, err = run(
+        capsys,
+        "study",
+        "create",
+        "a",
+        "--storage",
+        str(tmp_path / "j.log"),
+        "--classes",
+        "100",
+        "--dataset",
+        "digits",
+        "--preset",
+        "proxy-s",
+    )
     assert rc == 2 and "has 10 classes" in err
     bad = tmp_path / "bad.json"
     bad.write_text('{"stages": {"c3": {"active": [10]}}}')
-    rc, _, err = run(capsys, "study", "create", "a", "--storage", str(tmp_path / "j.log"), *TINY, "--space", str(bad))
+    rc, _, err = run(
+        capsys, "study", "create", "a", "--storage", str(tmp_path / "j.log"), *TINY, "--space", str(bad)
+    )
     assert rc == 2 and "stages.c3.active" in err
     assert "Traceback" not in err

@@ -24,7 +24,7 @@ def test_torn_last_record_is_cut_backed_up_and_the_study_goes_on(journal):
     with open(journal, "rb+") as f:
         f.truncate(size - 5)
     data = Path(journal).read_bytes()
-    cut = data[data.rfind(b"\n") + 1:]
+    cut = data[data.rfind(b"\n") + 1 :]
     h = open_study("s", journal)
     assert len(h.notes) == 1 and "cut an unfinished last record" in h.notes[0]
     assert Path(journal + ".torn-1").read_bytes() == cut
@@ -46,8 +46,16 @@ def test_record_missing_only_its_newline_is_completed(journal):
     h.close()
 
 
-@pytest.mark.parametrize("content", [b'{\n  "schema": "codesearch.scheme/v1"\n}\n', b"garbage\x00\xff\n",
-                                     b"[" * 100_000 + b"\n", b'{"op_code": 0}\n', b"hello"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{\n  "schema": "codesearch.scheme/v1"\n}\n',
+        b"garbage\x00\xff\n",
+        b"[" * 100_000 + b"\n",
+        b'{"op_code": 0}\n',
+        b"hello",
+    ],
+)
 def test_a_file_that_is_not_a_journal_is_refused_untouched(tmp_path, content):
     p = tmp_path / "j.log"
     p.write_bytes(content)

@@ -9,8 +9,10 @@ import pytest
 from ._multi import kill_mid_trial, stop_and_resume, two_workers_at_once
 from .conftest import PG_URL
 
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not PG_URL, reason="set CODESEARCH_TEST_PG=postgresql+psycopg://... to run")]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="set CODESEARCH_TEST_PG=postgresql+psycopg://... to run"),
+]
 
 
 def unique(prefix):
@@ -48,7 +50,9 @@ def test_two_workers_on_postgres_run_exactly_n_trials(tmp_path):
 
 def test_heartbeat_fails_and_requeues_the_trial_of_a_killed_worker(tmp_path):
     t0 = time.monotonic()
-    h, killed = kill_mid_trial(tmp_path, unique("kill"), PG_URL, "--heartbeat-interval", "1", "--grace-period", "3")
+    h, killed = kill_mid_trial(
+        tmp_path, unique("kill"), PG_URL, "--heartbeat-interval", "1", "--grace-period", "3"
+    )
     trial = h.study.get_trials()[killed]
     # failed by the RDB heartbeat (no codesearch reason: the process check is for journal files only)
     assert "fail_reason" not in trial.user_attrs

@@ -9,7 +9,9 @@ from codesearch.study import open_study, registered_workers
 from .test_worker import create
 
 
-@pytest.mark.parametrize("device", ["bogus", "cuda:99", "tpu"] + ([] if torch.cuda.is_available() else ["cuda"]))
+@pytest.mark.parametrize(
+    "device", ["bogus", "cuda:99", "tpu"] + ([] if torch.cuda.is_available() else ["cuda"])
+)
 def test_bad_device_is_refused_before_the_worker_registers(journal, capsys, device):
     create(journal)[0].close()
     rc = main(["study", "run", "s", "--storage", journal, "--n-trials", "1", "--device", device])

@@ -18,7 +18,9 @@ def test_paths_and_urls():
     assert pg.kind == "postgres" and "secret" not in pg.display() and "u:***@h:5432/db" in pg.display()
 
 
-@pytest.mark.parametrize("url, needle", [("postgresql://u@h/db", "psycopg"), ("mysql://u@h/db", "Unsupported")])
+@pytest.mark.parametrize(
+    "url, needle", [("postgresql://u@h/db", "psycopg"), ("mysql://u@h/db", "Unsupported")]
+)
 def test_unsupported_urls(url, needle):
     with pytest.raises(StudyUsageError, match=needle):
         resolve_storage(url, "s")
@@ -32,7 +34,9 @@ def test_counts_replace_requeued_failures():
     dist = {"x": optuna.distributions.FloatDistribution(0, 1)}
     study.add_trial(create_trial(state=TrialState.COMPLETE, value=1.0, params={"x": 0.5}, distributions=dist))
     study.add_trial(create_trial(state=TrialState.FAIL))  # trial 1: its worker died, re-queued as trial 2
-    study.add_trial(create_trial(state=TrialState.WAITING, system_attrs={"failed_trial": 1, "retry_history": [1]}))
+    study.add_trial(
+        create_trial(state=TrialState.WAITING, system_attrs={"failed_trial": 1, "retry_history": [1]})
+    )
     study.add_trial(create_trial(state=TrialState.FAIL))  # a real failure: counted
     study.add_trial(create_trial(state=TrialState.PRUNED, value=0.2, intermediate_values={1: 0.2}))
     c = count_trials(study.get_trials())

@@ -50,13 +50,27 @@ def noisy_train(config, scheme, *, callback=None, out_dir=None, resume=False, ov
         if callback:
             callback(e, dict(rec))
     n, w = 10, 3
-    metrics = {"status": "ok", "reason": None, "top1": final, "history": history, "epochs_done": config.epochs,
-               "early_decoding": [{"accuracy": final - 0.1}], "binary": None, "seconds": 0.0, "device": "cpu",
-               "seed": config.seed,
-               "specialization": {"n": n, "w": w, "baseline": final,
-                                  "active": [{"k": k, "accuracy": final - 0.2 * k} for k in range(1, w + 1)],
-                                  "inactive": [{"k": k, "accuracy": final - 0.01 * k} for k in range(1, n - w + 1)]},
-               "config": config_to_dict(config), "scheme": scheme_to_dict(scheme)}
+    metrics = {
+        "status": "ok",
+        "reason": None,
+        "top1": final,
+        "history": history,
+        "epochs_done": config.epochs,
+        "early_decoding": [{"accuracy": final - 0.1}],
+        "binary": None,
+        "seconds": 0.0,
+        "device": "cpu",
+        "seed": config.seed,
+        "specialization": {
+            "n": n,
+            "w": w,
+            "baseline": final,
+            "active": [{"k": k, "accuracy": final - 0.2 * k} for k in range(1, w + 1)],
+            "inactive": [{"k": k, "accuracy": final - 0.01 * k} for k in range(1, n - w + 1)],
+        },
+        "config": config_to_dict(config),
+        "scheme": scheme_to_dict(scheme),
+    }
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         (Path(out_dir) / "metrics.json").write_text(json.dumps(metrics))
@@ -120,7 +134,9 @@ def test_repeats_report_the_mean_and_store_the_standard_error(journal):
 def test_pruning_stops_every_repeat(journal):
     d, sp = define_study("p", 10, "digits", "proxy-s", epochs=3, space=FAST, train={"seed": 0}, repeats=3)
     handle, _ = create_or_check(d, journal, paper_params=sp.paper_params())
-    study = optuna.load_study(study_name="p", storage=handle.storage, pruner=optuna.pruners.ThresholdPruner(lower=2.0))
+    study = optuna.load_study(
+        study_name="p", storage=handle.storage, pruner=optuna.pruners.ThresholdPruner(lower=2.0)
+    )
     seen = []
     objective = ProxyObjective(d, train_fn=fake_train(epochs_hook=lambda e, r: seen.append(e)))
     trial = study.ask()
@@ -150,14 +166,21 @@ def test_validate_finds_the_known_effects_and_best_export_use_it(journal, tmp_pa
     paths = export_schemes(handle, tmp_path / "out", top=2)
     prov = json.loads(paths[0].read_text())["provenance"]
     v = prov["validation"]
-    assert v["rank"] == 1 and v["seeds"] == rec["seeds"] and v["vs_paper_default"]["top1"]["verdict"] == "better"
+    assert (
+        v["rank"] == 1 and v["seeds"] == rec["seeds"] and v["vs_paper_default"]["top1"]["verdict"] == "better"
+    )
     assert v["metrics"]["top1"]["ci_low"] < 0.95 and "better" in v["statement"]
     st = study_status(handle)
     assert st["noise_floor"]["source"] == "validation" and st["validation"]["statement"] == rec["statement"]
     # a second validation reuses the run folders (the stand-in is not called again)
     calls = []
-    validate_study(handle, top=3, seeds=6, out_dir=tmp_path / "val",
-                   train_fn=lambda *a, **k: calls.append(1) or noisy_train(*a, **k))
+    validate_study(
+        handle,
+        top=3,
+        seeds=6,
+        out_dir=tmp_path / "val",
+        train_fn=lambda *a, **k: calls.append(1) or noisy_train(*a, **k),
+    )
     assert calls == []
 
 
@@ -166,7 +189,9 @@ def test_multi_objective_validation_ranks_by_the_first_objective(journal, tmp_pa
     assert study_status(handle)["noise_floor"] is None  # one seed per trial, no validation yet
     rec = validate_study(handle, top=2, seeds=3, out_dir=tmp_path / "val", train_fn=noisy_train)
     front = [t.number for t in best_trials(handle) if t.number != rec["reference_trial"]]
-    assert rec["primary"] == "gap" and rec["trials"][1:] == front[:2]  # the Pareto front (gap ties: top-1 decides)
+    assert (
+        rec["primary"] == "gap" and rec["trials"][1:] == front[:2]
+    )  # the Pareto front (gap ties: top-1 decides)
     others = [r for r in rec["ranking"] if not r["paper_default"]]
     assert all(set(r["verdicts"]) >= {"gap", "top1", "early"} for r in others)
     means = [r["mean"] for r in rec["ranking"]]
@@ -176,7 +201,9 @@ def test_multi_objective_validation_ranks_by_the_first_objective(journal, tmp_pa
 def test_validate_says_when_the_winner_is_not_distinguishable(journal, tmp_path):
     handle = make_study(journal, mus=(4.0, 2.0))
     rec = validate_study(handle, top=2, seeds=4, out_dir=tmp_path / "val", train_fn=noisy_train)
-    assert rec["statement"].startswith(("the paper's default", f"trial {rec['winner']} is not distinguishable"))
+    assert rec["statement"].startswith(
+        ("the paper's default", f"trial {rec['winner']} is not distinguishable")
+    )
     assert all(r["verdict"] != stats.BETTER for r in rec["ranking"])
     with pytest.raises(StudyUsageError, match="at least 2"):
         validate_study(handle, seeds=1, train_fn=noisy_train)
@@ -195,21 +222,49 @@ def run(capsys, *argv):
 
 def test_cli_gap_study_with_repeats_then_validate(tmp_path, capsys):
     j = str(tmp_path / "j.log")
-    rc, _, err = run(capsys, "study", "create", "g", "--storage", j, *TINY, "--objective", "gap", "--repeats", "2",
-                     "--epochs", "1")
+    rc, _, err = run(
+        capsys,
+        "study",
+        "create",
+        "g",
+        "--storage",
+        j,
+        *TINY,
+        "--objective",
+        "gap",
+        "--repeats",
+        "2",
+        "--epochs",
+        "1",
+    )
     assert rc == 0, err
     rc, _, err = run(capsys, "study", "run", "g", "--storage", j, "--n-trials", "2")
     assert rc == 0, err
     rc, out, err = run(capsys, "study", "status", "g", "--storage", j)
     assert rc == 0 and "noise floor" in out and "from repeats" in out
-    rc, out, err = run(capsys, "study", "validate", "g", "--storage", j, "--top", "1", "--seeds", "2",
-                       "--out", str(tmp_path / "val"), "--json")
+    rc, out, err = run(
+        capsys,
+        "study",
+        "validate",
+        "g",
+        "--storage",
+        j,
+        "--top",
+        "1",
+        "--seeds",
+        "2",
+        "--out",
+        str(tmp_path / "val"),
+        "--json",
+    )
     assert rc == 0, err
     rec = json.loads(out)
     assert rec["primary"] == "gap" and rec["seeds"] == [2, 3] and len(rec["ranking"]) == 2
     rc, out, err = run(capsys, "study", "best", "g", "--storage", j)
     assert rc == 0 and "verdict:" in out and "validated on 2 fresh seeds" in out
-    rc, out, err = run(capsys, "study", "export", "g", "--storage", j, "--out", str(tmp_path / "x"), "--top", "2")
+    rc, out, err = run(
+        capsys, "study", "export", "g", "--storage", j, "--out", str(tmp_path / "x"), "--top", "2"
+    )
     assert rc == 0, err
     files = sorted((tmp_path / "x").glob("*.json"))
     assert len(files) == 2 and all("validation" in json.loads(f.read_text())["provenance"] for f in files)

@@ -36,8 +36,17 @@ FAST = {"methods": ["lexicode", "random"]}
 
 def definition(name="s", objective="accuracy", epochs=1, space=None, pruner="median"):
     sp = build_space(get_preset("proxy-s"), 10, space if space is not None else FAST)
-    return StudyDefinition(name, 10, "digits", "proxy-s", objective, epochs, pruner if objective == "accuracy" else None,
-                           sp.to_dict(), {"seed": 0}), sp
+    return StudyDefinition(
+        name,
+        10,
+        "digits",
+        "proxy-s",
+        objective,
+        epochs,
+        pruner if objective == "accuracy" else None,
+        sp.to_dict(),
+        {"seed": 0},
+    ), sp
 
 
 def create(storage, **kw):
@@ -92,7 +101,11 @@ def test_worker_runs_exactly_n_trials_paper_default_first(journal):
     first = h.study.trials[0]
     _, sp = definition()
     assert first.params == sp.paper_params() and first.user_attrs[PAPER_DEFAULT_ATTR]
-    assert [w["seed"] for w in registered_workers(h.study)] == [7] and rep.seed == 7 and rep.stopped_by == "n_trials"
+    assert (
+        [w["seed"] for w in registered_workers(h.study)] == [7]
+        and rep.seed == 7
+        and rep.stopped_by == "n_trials"
+    )
     # a second worker with the same target finds nothing to do; a larger target continues the study
     rep2 = Worker(h, WorkerOptions(n_trials=5, seed=7), train_fn=fake_train()).run()
     assert rep2.trials == [] and rep2.index == 1 and rep2.seed == 8
@@ -129,7 +142,11 @@ def test_pruning_stops_weak_trials_early(journal):
     def top1(config, scheme):  # the learning rate decides: far from 0.1 is bad
         return max(0.05, 0.95 - 2 * abs(config.lr - 0.1))
 
-    Worker(h, WorkerOptions(n_trials=14, seed=1), train_fn=fake_train(top1, epochs_hook=lambda e, r: seen.append(e))).run()
+    Worker(
+        h,
+        WorkerOptions(n_trials=14, seed=1),
+        train_fn=fake_train(top1, epochs_hook=lambda e, r: seen.append(e)),
+    ).run()
     c = count_trials(h.study.get_trials())
     assert c.pruned >= 1 and c.counted == 14
     pruned = [t for t in h.study.get_trials() if t.state.name == "PRUNED"]
@@ -173,7 +190,9 @@ def test_trials_of_dead_local_workers_are_failed_and_requeued(journal):
 
     h, _ = create(journal)
     orphan = h.study.ask()  # the paper default, claimed by a "worker" that died mid-trial
-    orphan.set_user_attr(WORKER_ATTR, {"index": 9, "host": socket.gethostname(), "pid": _dead_pid(), "start": 1})
+    orphan.set_user_attr(
+        WORKER_ATTR, {"index": 9, "host": socket.gethostname(), "pid": _dead_pid(), "start": 1}
+    )
     claimless = h.study.ask()  # claimed by a worker that died before recording itself
     rep = Worker(h, WorkerOptions(n_trials=3), train_fn=fake_train()).run()
     assert sorted(rep.requeued_stale) == [0, 1]
@@ -198,7 +217,10 @@ def test_live_local_workers_are_left_alone(journal):
     h, _ = create(journal)
     t = h.study.ask()
     t.set_user_attr(WORKER_ATTR, {"index": 9, **ProcessIdentity.current().to_dict()})
-    assert socket.gethostname() == ProcessIdentity.current().host and os.getpid() == ProcessIdentity.current().pid
+    assert (
+        socket.gethostname() == ProcessIdentity.current().host
+        and os.getpid() == ProcessIdentity.current().pid
+    )
     events = []
     opts = WorkerOptions(n_trials=3, timeout=1.5, poll_interval=0.1)
     rep = Worker(h, opts, train_fn=fake_train(), on_event=lambda k, i: events.append(k)).run()

@@ -44,8 +44,14 @@ def test_ties_in_f1_prefer_the_higher_threshold():
 def test_no_positive_and_bad_inputs():
     t, f1 = best_f1_threshold([0.2, 0.3], [0, 0])
     assert f1 == 0.0 and t > 0.3
-    assert binary_metrics([0.2, 0.3], [0, 0], t) == {"precision": 0.0, "recall": 0.0, "f1": 0.0,
-                                                     "tp": 0, "fp": 0, "fn": 0}
+    assert binary_metrics([0.2, 0.3], [0, 0], t) == {
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "tp": 0,
+        "fp": 0,
+        "fn": 0,
+    }
     with pytest.raises(ValueError):
         best_f1_threshold([0.1, 0.2], [1])
     with pytest.raises(ValueError):

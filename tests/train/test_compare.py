@@ -42,14 +42,24 @@ def standin_train(config, scheme, *, out_dir=None, resume=False, overwrite=False
     top1 = float(prov.get("mean", 0.9) + shared + own)
     n, w = 10, 5
     metrics = {
-        "status": "ok", "reason": None, "top1": top1, "seconds": 0.0, "epochs_done": config.epochs,
+        "status": "ok",
+        "reason": None,
+        "top1": top1,
+        "seconds": 0.0,
+        "epochs_done": config.epochs,
         "early_decoding": [{"accuracy": top1 - 0.1}, {"accuracy": top1 - 0.2}],
         "binary": {"mean_f1": top1 - 0.05, "mean_fraction": float(prov.get("fraction", 0.4))},
-        "specialization": {"n": n, "w": w, "baseline": top1,
-                           "active": [{"k": k, "accuracy": top1 - 0.1 * k} for k in range(1, w + 1)],
-                           "inactive": [{"k": k, "accuracy": top1 - 0.1 * k + prov.get("gap", 0.0)}
-                                        for k in range(1, n - w + 1)]},
-        "config": config_to_dict(config), "scheme": scheme_to_dict(scheme),
+        "specialization": {
+            "n": n,
+            "w": w,
+            "baseline": top1,
+            "active": [{"k": k, "accuracy": top1 - 0.1 * k} for k in range(1, w + 1)],
+            "inactive": [
+                {"k": k, "accuracy": top1 - 0.1 * k + prov.get("gap", 0.0)} for k in range(1, n - w + 1)
+            ],
+        },
+        "config": config_to_dict(config),
+        "scheme": scheme_to_dict(scheme),
     }
     if out_dir is not None:
         p = Path(out_dir)
@@ -69,21 +79,41 @@ CONFIG = TrainConfig(dataset="digits", preset="proxy-s", epochs=1)
 
 
 def test_gap_and_scheme_metrics_from_a_metrics_dict():
-    spec = {"n": 8, "w": 3, "baseline": 0.9, "active": [{"k": 1, "accuracy": 0.7}, {"k": 2, "accuracy": 0.5},
-                                                       {"k": 3, "accuracy": 0.1}],
-            "inactive": [{"k": k, "accuracy": 0.9 - 0.01 * k} for k in range(1, 6)]}
+    spec = {
+        "n": 8,
+        "w": 3,
+        "baseline": 0.9,
+        "active": [{"k": 1, "accuracy": 0.7}, {"k": 2, "accuracy": 0.5}, {"k": 3, "accuracy": 0.1}],
+        "inactive": [{"k": k, "accuracy": 0.9 - 0.01 * k} for k in range(1, 6)],
+    }
     # m = min(3, 5) = 3: lost removing 3 active 0.8, lost removing 3 inactive 0.03
     assert specialization_gap(spec) == pytest.approx(0.8 - 0.03)
-    m = scheme_metrics({"top1": 0.9, "early_decoding": [{"accuracy": 0.6}, {"accuracy": 0.8}], "specialization": spec,
-                        "binary": None}, per_block=True)
-    assert m["early"] == pytest.approx(0.7) and m["early.1"] == 0.8 and m["f1"] is None and m["fraction"] is None
+    m = scheme_metrics(
+        {
+            "top1": 0.9,
+            "early_decoding": [{"accuracy": 0.6}, {"accuracy": 0.8}],
+            "specialization": spec,
+            "binary": None,
+        },
+        per_block=True,
+    )
+    assert (
+        m["early"] == pytest.approx(0.7) and m["early.1"] == 0.8 and m["f1"] is None and m["fraction"] is None
+    )
     assert scheme_metrics({"top1": 0.5})["gap"] is None
 
 
 def test_known_effects_give_the_right_verdicts_and_cis():
-    schemes = [scheme_with(0, mean=0.90), scheme_with(1, mean=0.93), scheme_with(2, mean=0.87),
-               scheme_with(3, mean=0.90), scheme_with(4, mean=0.90, gap=0.2, fraction=0.3)]
-    res = compare_schemes(schemes, CONFIG, 8, labels=["ref", "up", "down", "same", "gappy"], train_fn=standin_train)
+    schemes = [
+        scheme_with(0, mean=0.90),
+        scheme_with(1, mean=0.93),
+        scheme_with(2, mean=0.87),
+        scheme_with(3, mean=0.90),
+        scheme_with(4, mean=0.90, gap=0.2, fraction=0.3),
+    ]
+    res = compare_schemes(
+        schemes, CONFIG, 8, labels=["ref", "up", "down", "same", "gappy"], train_fn=standin_train
+    )
     v = {lab: {m: c.verdict for m, c in ms.items()} for lab, ms in res.comparisons.items()}
     assert v["up"]["top1"] == stats.BETTER and v["up"]["f1"] == stats.BETTER
     assert v["down"]["top1"] == stats.WORSE and v["down"]["early"] == stats.WORSE
@@ -100,17 +130,23 @@ def test_known_effects_give_the_right_verdicts_and_cis():
     assert up.test.sd_diff < 0.5 * ref.sd
     assert res.metrics[:4] == ("top1", "early", "early.0", "early.1")
     doc = res.to_dict()
-    assert doc["schema"] == "codesearch.compare/v1" and doc["comparisons"]["up"]["top1"]["verdict"] == "better"
+    assert (
+        doc["schema"] == "codesearch.compare/v1" and doc["comparisons"]["up"]["top1"]["verdict"] == "better"
+    )
     json.dumps(doc, allow_nan=False)
 
 
 def test_runs_are_reused_and_resumed(tmp_path):
     schemes = [scheme_with(0), scheme_with(1, mean=0.95)]
     CALLS.clear()
-    first = compare_schemes(schemes, CONFIG, [3, 4], labels=["a", "b"], out_dir=tmp_path, train_fn=standin_train)
+    first = compare_schemes(
+        schemes, CONFIG, [3, 4], labels=["a", "b"], out_dir=tmp_path, train_fn=standin_train
+    )
     assert len(CALLS) == 4 and (tmp_path / "a" / "seed3" / "metrics.json").exists()
     CALLS.clear()
-    again = compare_schemes(schemes, CONFIG, [3, 4], labels=["a", "b"], out_dir=tmp_path, train_fn=standin_train)
+    again = compare_schemes(
+        schemes, CONFIG, [3, 4], labels=["a", "b"], out_dir=tmp_path, train_fn=standin_train
+    )
     assert CALLS == [] and all(r.reused for r in again.runs)
     assert again.to_dict()["summaries"] == first.to_dict()["summaries"]
     # an interrupted run (stopped status) is resumed, a missing one trained
@@ -125,7 +161,9 @@ def test_runs_are_reused_and_resumed(tmp_path):
     with pytest.raises(CompareError, match="other settings"):
         compare_schemes(schemes, other, [3], labels=["a", "b"], out_dir=tmp_path, train_fn=standin_train)
     CALLS.clear()
-    compare_schemes(schemes, other, [3], labels=["a", "b"], out_dir=tmp_path, train_fn=standin_train, force=True)
+    compare_schemes(
+        schemes, other, [3], labels=["a", "b"], out_dir=tmp_path, train_fn=standin_train, force=True
+    )
     assert CALLS == [(3, False, True), (3, False, True)]
     paths = write_compare_outputs(again, tmp_path)
     assert [p.name for p in paths] == ["compare.json", "compare.png"]
@@ -146,9 +184,13 @@ def test_bad_comparisons():
     with pytest.raises(CompareError, match="two entries"):
         run_comparison([CompareEntry("a", s, CONFIG)], [0], train_fn=standin_train)
     with pytest.raises(CompareError, match="distinct"):
-        run_comparison([CompareEntry("a", s, CONFIG), CompareEntry("a", s, CONFIG)], [0], train_fn=standin_train)
+        run_comparison(
+            [CompareEntry("a", s, CONFIG), CompareEntry("a", s, CONFIG)], [0], train_fn=standin_train
+        )
     with pytest.raises(CompareError, match="Seeds"):
-        run_comparison([CompareEntry("a", s, CONFIG), CompareEntry("b", s, CONFIG)], [1, 1], train_fn=standin_train)
+        run_comparison(
+            [CompareEntry("a", s, CONFIG), CompareEntry("b", s, CONFIG)], [1, 1], train_fn=standin_train
+        )
 
 
 def main(argv) -> int:
@@ -163,8 +205,28 @@ def test_cli_compare_real_training(tmp_path, capsys, scheme10):
     write_scheme(scheme10, a)
     write_scheme(make_scheme(10, [(3, 10), (5, 10)]), b)
     out = tmp_path / "cmp"
-    argv = ["compare", str(a), str(b), "--dataset", "digits", "--preset", "proxy-s", "--seeds", "2", "--epochs", "1",
-            "--subset", "120", "--batch-size", "32", "--out", str(out), "--jobs", "2", "--json"]
+    argv = [
+        "compare",
+        str(a),
+        str(b),
+        "--dataset",
+        "digits",
+        "--preset",
+        "proxy-s",
+        "--seeds",
+        "2",
+        "--epochs",
+        "1",
+        "--subset",
+        "120",
+        "--batch-size",
+        "32",
+        "--out",
+        str(out),
+        "--jobs",
+        "2",
+        "--json",
+    ]
     assert main(argv) == 0
     cap = capsys.readouterr()
     doc = json.loads(cap.out)
@@ -185,8 +247,24 @@ def test_cli_compare_bad_input(tmp_path, capsys, scheme10):
     a = tmp_path / "a.json"
     write_scheme(scheme10, a)
     assert main(["compare", str(a), "--dataset", "digits", "--preset", "proxy-s", "--seeds", "2"]) == 2
-    assert main(["compare", str(a), str(a), "--dataset", "digit-pairs", "--preset", "proxy-s", "--seeds", "2",
-                 "--out", str(tmp_path / "o")]) == 2
+    assert (
+        main(
+            [
+                "compare",
+                str(a),
+                str(a),
+                "--dataset",
+                "digit-pairs",
+                "--preset",
+                "proxy-s",
+                "--seeds",
+                "2",
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all(line.startswith("codesearch compare: error:") for line in err)
 

@@ -16,7 +16,14 @@ def scheme(tmp_path_factory):
 
 
 def test_compiled_training_matches_eager(scheme):
-    base = {"preset": "proxy-s", "dataset": "digits", "epochs": 1, "subset": 96, "batch_size": 32, "binary": False}
+    base = {
+        "preset": "proxy-s",
+        "dataset": "digits",
+        "epochs": 1,
+        "subset": 96,
+        "batch_size": 32,
+        "binary": False,
+    }
     eager = run_training(TrainConfig(**base), scheme)
     compiled = run_training(TrainConfig(**base, compile="default", compile_backend="aot_eager"), scheme)
     assert eager["status"] == compiled["status"] == "ok"

@@ -70,8 +70,10 @@ def _write_cifar10(root, n_train=6, n_test=4):
     folder.mkdir(parents=True)
     rng = np.random.default_rng(0)
     for i in range(1, 6):
-        data = {"data": rng.integers(0, 256, size=(n_train, 3072), dtype=np.uint8),
-                "labels": [int(v) for v in rng.integers(0, 10, size=n_train)]}
+        data = {
+            "data": rng.integers(0, 256, size=(n_train, 3072), dtype=np.uint8),
+            "labels": [int(v) for v in rng.integers(0, 10, size=n_train)],
+        }
         (folder / f"data_batch_{i}").write_bytes(pickle.dumps(data))
     test = {"data": rng.integers(0, 256, size=(n_test, 3072), dtype=np.uint8), "labels": list(range(n_test))}
     (folder / "test_batch").write_bytes(pickle.dumps(test))
@@ -81,14 +83,18 @@ def _write_cifar10(root, n_train=6, n_test=4):
 
 def test_cifar10_tiny_archive(tmp_path):
     _write_cifar10(tmp_path)
-    b = load_dataset(TrainConfig(dataset="cifar10", preset="proxy-m", data_root=str(tmp_path), verify_md5=False))
+    b = load_dataset(
+        TrainConfig(dataset="cifar10", preset="proxy-m", data_root=str(tmp_path), verify_md5=False)
+    )
     assert b.num_classes == 10 and len(b.train) == 30 and len(b.test) == 4
     assert b.class_names == tuple(f"c{i}" for i in range(10))
     x, y = b.test[0]
     assert x.shape == (3, 32, 32) and y == 0
     xa, _ = b.train[0]
     assert xa.shape == (3, 32, 32)
-    batches = list(iter_batches(b.train, 8, shuffle=True, generator=torch.Generator().manual_seed(0), train=True))
+    batches = list(
+        iter_batches(b.train, 8, shuffle=True, generator=torch.Generator().manual_seed(0), train=True)
+    )
     assert sum(x.shape[0] for x, _ in batches) == 30 and batches[0][0].shape == (8, 3, 32, 32)
     # the real md5 check rejects the test archive with a clear message
     with pytest.raises(DatasetError, match="corrupted"):
@@ -100,12 +106,20 @@ def test_cifar100_tiny_archive_with_randaugment(tmp_path):
     folder.mkdir()
     rng = np.random.default_rng(1)
     for name, n in (("train", 12), ("test", 5)):
-        (folder / name).write_bytes(pickle.dumps({
-            "data": rng.integers(0, 256, size=(n, 3072), dtype=np.uint8),
-            "fine_labels": [int(v) for v in rng.integers(0, 100, size=n)]}))
+        (folder / name).write_bytes(
+            pickle.dumps(
+                {
+                    "data": rng.integers(0, 256, size=(n, 3072), dtype=np.uint8),
+                    "fine_labels": [int(v) for v in rng.integers(0, 100, size=n)],
+                }
+            )
+        )
     (folder / "meta").write_bytes(pickle.dumps({"fine_label_names": [f"f{i}" for i in range(100)]}))
-    b = load_dataset(TrainConfig(dataset="cifar100", data_root=str(tmp_path), verify_md5=False,
-                                 randaugment=(2, 5), subset=10))
+    b = load_dataset(
+        TrainConfig(
+            dataset="cifar100", data_root=str(tmp_path), verify_md5=False, randaugment=(2, 5), subset=10
+        )
+    )
     assert b.num_classes == 100 and len(b.train) == 10 and len(b.test) == 5
     assert b.train[0][0].shape == (3, 32, 32)
 

@@ -29,8 +29,16 @@ def _model(scheme, seed=0):
     return m.eval()
 
 
-@pytest.mark.parametrize("plan,block", [(None, 0), (None, 1), (None, 3), (("10/10", "10/10", "5/10", "3/10", "3/10"), 0),
-                                        (("10/10", "10/10", "5/10", "3/10", "3/10"), 2)])
+@pytest.mark.parametrize(
+    "plan,block",
+    [
+        (None, 0),
+        (None, 1),
+        (None, 3),
+        (("10/10", "10/10", "5/10", "3/10", "3/10"), 0),
+        (("10/10", "10/10", "5/10", "3/10", "3/10"), 2),
+    ],
+)
 def test_shared_prefix_equals_plain_removal_test(scheme10, plan, block):
     scheme = scheme10 if plan is None else dataclasses.replace(scheme10, blocks=plan)
     model = _model(scheme)
@@ -52,7 +60,15 @@ def test_shared_prefix_equals_plain_removal_test(scheme10, plan, block):
 
 
 def test_channels_last_run_is_reproducible_and_close(scheme10):
-    base = {"dataset": "digits", "preset": "proxy-s", "epochs": 2, "subset": 200, "batch_size": 32, "binary": False, "seed": 3}
+    base = {
+        "dataset": "digits",
+        "preset": "proxy-s",
+        "epochs": 2,
+        "subset": 200,
+        "batch_size": 32,
+        "binary": False,
+        "seed": 3,
+    }
     a = run_training(TrainConfig(**base, channels_last=True), scheme10)
     b = run_training(TrainConfig(**base, channels_last=True), scheme10)
     c = run_training(TrainConfig(**base), scheme10)

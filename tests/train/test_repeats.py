@@ -8,7 +8,9 @@ from codesearch.train import TrainConfig, run_repeats, run_training
 
 
 def test_lockstep_runs_equal_separate_runs(scheme10):
-    config = TrainConfig(dataset="digits", preset="proxy-s", epochs=2, subset=120, batch_size=32, binary=False)
+    config = TrainConfig(
+        dataset="digits", preset="proxy-s", epochs=2, subset=120, batch_size=32, binary=False
+    )
     means = []
     together = run_repeats(config, scheme10, [0, 1, 2], on_epoch_mean=lambda e, r: means.append((e, r)))
     alone = [run_training(dataclasses.replace(config, seed=s), scheme10) for s in (0, 1, 2)]
@@ -45,6 +47,8 @@ def test_an_error_in_one_run_stops_the_others(scheme10):
         return {"status": "ok"}
 
     means = []
-    out = run_repeats(config, scheme10, [0, 1, 2], train_fn=failing, on_epoch_mean=lambda e, r: means.append(r))
+    out = run_repeats(
+        config, scheme10, [0, 1, 2], train_fn=failing, on_epoch_mean=lambda e, r: means.append(r)
+    )
     assert [m["status"] for m in out] == ["ok", "failed", "ok"]
     assert [m["runs"] for m in means] == [3, 2] and means[1]["test_top1"] == pytest.approx(2.1)

@@ -13,7 +13,14 @@ from codesearch.train import (
     run_training,
 )
 
-TINY = {"dataset": "digits", "preset": "proxy-s", "epochs": 1, "batch_size": 32, "subset": 96, "eval_batch_size": 64}
+TINY = {
+    "dataset": "digits",
+    "preset": "proxy-s",
+    "epochs": 1,
+    "batch_size": 32,
+    "subset": 96,
+    "eval_batch_size": 64,
+}
 
 
 def _strip_times(m: dict) -> dict:
@@ -25,8 +32,20 @@ def test_one_epoch_run_writes_complete_metrics(tmp_path, scheme10):
     on_disk = read_metrics(tmp_path / "run")
     assert on_disk == json.loads(json.dumps(m))
     assert m["status"] == "ok" and m["reason"] is None
-    for key in ("top1", "history", "early_decoding", "binary", "specialization", "seconds", "device", "seed",
-                "scheme", "config", "dataset", "model"):
+    for key in (
+        "top1",
+        "history",
+        "early_decoding",
+        "binary",
+        "specialization",
+        "seconds",
+        "device",
+        "seed",
+        "scheme",
+        "config",
+        "dataset",
+        "model",
+    ):
         assert key in m
     assert 0 <= m["top1"] <= 1 and m["device"] == "cpu" and m["seed"] == 0
     assert m["config"]["epochs"] == 1 and m["scheme"]["num_classes"] == 10
@@ -99,7 +118,9 @@ def test_callback_exception_propagates_after_checkpoint(tmp_path, scheme10):
 def test_resume_with_other_settings_is_refused(tmp_path, scheme10):
     run_training(TrainConfig(**{**TINY, "binary": False}), scheme10, out_dir=tmp_path)
     with pytest.raises(TrainConfigError, match="lr"):
-        run_training(TrainConfig(**{**TINY, "binary": False, "lr": 0.05}), scheme10, out_dir=tmp_path, resume=True)
+        run_training(
+            TrainConfig(**{**TINY, "binary": False, "lr": 0.05}), scheme10, out_dir=tmp_path, resume=True
+        )
 
 
 @pytest.mark.parametrize("bad", [{"lr": 1e30}, {"mu": 1e300}])

@@ -29,16 +29,21 @@ def _files(folder):
     return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
-@pytest.mark.parametrize("bad, expect", [
-    (["--dataset", "cifar10", "--data-root", "{tmp}/nowhere"], "cifar-10-batches-py"),
-    (["--dataset", "digit-pairs"], "100"),
-    (["--preset", "nope"], "Unknown preset"),
-    (["--specialization-block", "99"], "specialization_block 99 is out of range"),
-])
+@pytest.mark.parametrize(
+    "bad, expect",
+    [
+        (["--dataset", "cifar10", "--data-root", "{tmp}/nowhere"], "cifar-10-batches-py"),
+        (["--dataset", "digit-pairs"], "100"),
+        (["--preset", "nope"], "Unknown preset"),
+        (["--specialization-block", "99"], "specialization_block 99 is out of range"),
+    ],
+)
 def test_force_with_bad_settings_leaves_the_old_run(done_run, scheme_file, capsys, tmp_path, bad, expect):
     before = _files(done_run)
     bad = [b.replace("{tmp}", str(tmp_path)) for b in bad]
-    rc = main(["train", "--scheme", scheme_file, *TINY, *bad, "--out", str(done_run), "--force", "--no-binary"])
+    rc = main(
+        ["train", "--scheme", scheme_file, *TINY, *bad, "--out", str(done_run), "--force", "--no-binary"]
+    )
     assert rc == 2
     assert expect in _one_line_error(capsys)
     assert _files(done_run) == before
@@ -46,10 +51,19 @@ def test_force_with_bad_settings_leaves_the_old_run(done_run, scheme_file, capsy
 
 def test_a_second_writer_of_one_run_folder_gets_a_clear_error(tmp_path, scheme_file, capsys):
     out = tmp_path / "run"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from codesearch.train import run_folder_lock\n"
-        f"with run_folder_lock({str(out)!r}):\n    print('held', flush=True); time.sleep(60)")],
-        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from codesearch.train import run_folder_lock\n"
+                f"with run_folder_lock({str(out)!r}):\n    print('held', flush=True); time.sleep(60)"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         rc = main(["train", "--scheme", scheme_file, *TINY, "--out", str(out), "--no-binary"])
@@ -77,8 +91,10 @@ def test_resume_removes_temp_files_a_killed_run_left(done_run, scheme_file, caps
         p.write_bytes(b"partial")
     keep = done_run / "notes.tmp"
     keep.write_text("mine")
-    assert main(["train", "--scheme", scheme_file, *TINY, "--out", str(done_run), "--resume",
-                 "--no-binary"]) == 0
+    assert (
+        main(["train", "--scheme", scheme_file, *TINY, "--out", str(done_run), "--resume", "--no-binary"])
+        == 0
+    )
     assert not any(p.exists() for p in stale) and keep.read_text() == "mine"
     assert remove_stale_temps(done_run) == []
 
@@ -89,7 +105,9 @@ def test_empty_out_is_refused(scheme_file, capsys):
 
 
 @pytest.mark.parametrize("epochs_done", [0, 1])
-def test_interrupt_message_says_whether_an_epoch_was_saved(tmp_path, scheme_file, capsys, monkeypatch, epochs_done):
+def test_interrupt_message_says_whether_an_epoch_was_saved(
+    tmp_path, scheme_file, capsys, monkeypatch, epochs_done
+):
     import codesearch.train as train_pkg
 
     real = train_pkg.run_training

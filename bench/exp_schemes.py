@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from codesearch.codes import ConstantWeightCode, Scheme, SchemeCode
-from codesearch.codes._generator import GenerateRequest, generate
-from codesearch.io import write_scheme
+from codesearch.codes import ConstantWeightCode, GenerateRequest, Scheme, SchemeCode, generate
+from codesearch.schemefile import write_scheme
 
 PLAN = ("20/20", "20/20", "8/20", "4/20", "4/20")
 K = 100

@@ -66,8 +66,7 @@ def spearman_with_ci(a: dict, b: dict, resamples: int = 2000, seed: int = 0) -> 
 
 def digits_entries(schemes: Path):
     """(label, scheme, TrainConfig overrides) of the six digits configurations."""
-    from codesearch.codes import Scheme, SchemeCode, get_preset
-    from codesearch.codes._generator import GenerateRequest, generate
+    from codesearch.codes import GenerateRequest, Scheme, SchemeCode, generate, get_preset
 
     def scheme(method, seed=0, params=None):
         preset = get_preset("proxy-s")
@@ -96,7 +95,7 @@ def collect(result, labels) -> dict:
 
 
 def main() -> int:
-    from codesearch.io import read_scheme
+    from codesearch.schemefile import read_scheme
     from codesearch.train import CompareEntry, TrainConfig, run_comparison
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

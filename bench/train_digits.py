@@ -23,8 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from codesearch.codes import Scheme, SchemeCode, get_preset
-from codesearch.codes._generator import GenerateRequest, generate
+from codesearch.codes import GenerateRequest, Scheme, SchemeCode, generate, get_preset
 
 TASKS = {
     # dataset, preset, TrainConfig overrides
@@ -49,7 +48,7 @@ PLANS = {"digits": None, "digit-pairs": "20/20,20/20,8/20,4/20,4/20"}
 
 
 def build_scheme(preset_name: str, method: str, seed: int, cache_dir: str | None = None) -> Scheme:
-    from codesearch.io import read_scheme, write_scheme
+    from codesearch.schemefile import read_scheme, write_scheme
 
     path = Path(cache_dir) / f"{preset_name}-{method}-seed{seed}.json" if cache_dir else None
     if path is not None and path.exists():
@@ -136,9 +135,7 @@ def binary_speed(run_dir: Path, config, classes: int) -> dict:
     import torch
 
     from codesearch.model import extract_binary_classifier, load_model_from_checkpoint
-    from codesearch.train import iter_batches, load_dataset
-    from codesearch.train._evaluate import binary_scores
-    from codesearch.train._loop import _take
+    from codesearch.train import ArrayDataset, binary_scores, iter_batches, load_dataset
 
     model = load_model_from_checkpoint(run_dir / "checkpoint.pt")
     bundle = load_dataset(config)
@@ -147,7 +144,8 @@ def binary_speed(run_dir: Path, config, classes: int) -> dict:
         keep = np.sort(
             np.random.default_rng(config.seed).permutation(len(train))[: config.binary_train_limit]
         )
-        train = _take(train, keep)
+        idx = torch.from_numpy(keep)
+        train = ArrayDataset(train.x[idx], train.y[idx])
     amp = contextlib.nullcontext
     t0 = time.perf_counter()
     (s_train, s_test), _ = binary_scores(model, [train, bundle.test], config.eval_batch_size, "cpu", amp)

@@ -75,7 +75,7 @@ def progress_display(description: str):
 
 
 def _read(path: str):
-    from ..io import SchemeFileError, read_scheme
+    from ..schemefile import SchemeFileError, read_scheme
 
     try:
         scheme = read_scheme(path)
@@ -111,7 +111,7 @@ def _check_sizes(classes: int | None, subnns: int | None) -> None:
 
 
 def _write_or_print(text: str, out: str | None, force: bool) -> None:
-    from ..io import write_text_atomic
+    from .._atomic import write_text_atomic
 
     if out is None:
         sys.stdout.write(text)
@@ -134,7 +134,7 @@ def _check_out(out: str | None, force: bool) -> None:
 
 # -- generate --------------------------------------------------------------------------------------
 def _run_generator(method, classes, n, w, seed, min_distance, time_limit, progress):
-    from ..codes._generator import GenerateRequest, GenerationError, generate
+    from ..codes import GenerateRequest, GenerationError, generate
 
     _check_sizes(classes, n)
     req = GenerateRequest(classes, n, w, seed=seed, min_distance=min_distance, time_limit=time_limit)
@@ -151,8 +151,7 @@ def choose_subnns(
 ) -> tuple[object, list[str]]:
     """Smallest N (a multiple of r's denominator) with C(N, w) >= K where a code at d >= min_distance
     is found. Returns the generator result and the reasons each smaller N was skipped."""
-    from ..codes._bounds import max_distance_bound
-    from ..codes._generator import GenerateRequest, GenerationError, generate
+    from ..codes import GenerateRequest, GenerationError, generate, max_distance_bound
 
     reasons: list[str] = []
     m = 1
@@ -242,9 +241,8 @@ class GenerateCommand(_BaseCommand):
         p.add_argument("--json", action="store_true", help="print the scheme JSON on stdout")
 
     def run(self, args: argparse.Namespace) -> int:
-        from ..codes import Scheme, SchemeCode, get_preset
-        from ..codes._generator import generator_names
-        from ..io import dumps_scheme
+        from ..codes import Scheme, SchemeCode, generator_names, get_preset
+        from ..schemefile import dumps_scheme
 
         if args.method not in generator_names():
             raise UsageError(f"unknown method {args.method!r}; choose one of: {', '.join(generator_names())}")
@@ -328,8 +326,7 @@ class GenerateCommand(_BaseCommand):
 
 # -- score -------------------------------------------------------------------------------------------
 def score_scheme(scheme, sigmas, flips, trials, seed) -> dict:
-    from ..codes import code_metrics
-    from ..codes._robustness import robustness_report
+    from ..codes import code_metrics, robustness_report
 
     return {
         "num_classes": scheme.num_classes,
@@ -412,8 +409,8 @@ def _heatmap_png(scheme, path: str, force: bool) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .._atomic import write_bytes_atomic
     from ..codes import distance_spectrum
-    from ..io import write_bytes_atomic
 
     fig, axes = plt.subplots(len(scheme.codes), 2, figsize=(11, 3.2 * len(scheme.codes) + 1), squeeze=False)
     for row, c in zip(axes, scheme.codes):
@@ -503,7 +500,7 @@ class ExportCommand(_BaseCommand):
         )
 
     def run(self, args):
-        from ..io import EXPORTS, export_paper
+        from ..schemefile import EXPORTS, export_paper
 
         scheme = _read(args.file)
         if args.name is not None and args.format != "paper":
@@ -534,8 +531,7 @@ class BoundsCommand(_BaseCommand):
     def run(self, args):
         from rich.table import Table
 
-        from ..codes._bounds import bounds_table, max_distance_bound
-        from ..codes._generator import GenerateRequest, validate_request
+        from ..codes import GenerateRequest, bounds_table, max_distance_bound, validate_request
 
         k, n, w = args.classes, args.subnns, args.active
         _check_sizes(k, n)

@@ -157,7 +157,7 @@ class CompareCommand(_BaseCommand):
         )
 
     def run(self, args: argparse.Namespace) -> int:
-        from ..io import SchemeFileError, read_scheme
+        from ..schemefile import SchemeFileError, read_scheme
         from ..train import (
             COMPARE_JSON,
             COMPARE_PNG,

@@ -11,7 +11,7 @@ from ._base import CommandError, UsageError, _BaseCommand, clean, nonneg_int, ou
 
 
 def _load_scheme(path: str):
-    from ..io import SchemeFileError, read_scheme
+    from ..schemefile import SchemeFileError, read_scheme
 
     try:
         return read_scheme(path)
@@ -41,7 +41,7 @@ class ModelCommand(_BaseCommand):
 
     def run(self, args) -> int:
         from ..codes import PRESETS
-        from ..model._config import ModelConfigError, default_scheme_path
+        from ..model import ModelConfigError, default_scheme_path
 
         if args.preset not in PRESETS:
             raise UsageError(f"unknown preset {args.preset!r}; choose one of: {', '.join(PRESETS)}")

@@ -247,7 +247,7 @@ class TrainCommand(_BaseCommand):
         p.add_argument("--json", action="store_true", help="print metrics.json on stdout at the end")
 
     def run(self, args: argparse.Namespace) -> int:
-        from ..io import SchemeFileError, read_scheme
+        from ..schemefile import SchemeFileError, read_scheme
         from ..train import (
             CHECKPOINT_NAME,
             RunFolderBusy,
@@ -357,8 +357,7 @@ class PlotCommand(_BaseCommand):
         p.add_argument("--force", action="store_true", help="overwrite existing PNGs")
 
     def run(self, args: argparse.Namespace) -> int:
-        from ..train._loop import read_metrics
-        from ..train._plot import render_figures, write_figures
+        from ..train import read_metrics, render_figures, write_figures
 
         run = Path(args.run)
         if run.is_file():

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 
 from ..codes import get_preset
-from ._builder import build_scheme
+from ._builder import GENERATION_TIME_LIMIT, build_scheme
 from ._definition import StudyDefinition
 from ._errors import TrialFailed
 from ._space import SearchSpace, space_from_dict
@@ -38,7 +38,7 @@ class ProxyObjective:
         device: str = "cpu",
         data_root: str | None = None,
         train_fn: Callable | None = None,
-        generation_time_limit: float = 20.0,
+        generation_time_limit: float = GENERATION_TIME_LIMIT,
         on_epoch: Callable[[int, int, dict], None] | None = None,
     ):
         self.definition = definition
@@ -127,8 +127,8 @@ class ProxyObjective:
     def __call__(self, trial):
         import optuna
 
-        from ..codes._generator import GenerationError
-        from ..io import scheme_to_dict
+        from ..codes import GenerationError
+        from ..schemefile import scheme_to_dict
 
         params = self.space.suggest(trial)
         try:

@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ._builder import GENERATION_TIME_LIMIT
 from ._counts import TrialCounts, count_trials, requeued_numbers
 from ._errors import TrialFailed
 from ._handle import StudyHandle
@@ -59,7 +60,7 @@ class WorkerOptions:
     seed: int = 0  # base seed: this worker's sampler seed is seed + worker index
     device: str = "cpu"  # torch device of the proxy runs
     data_root: str | None = None  # data folder for cifar/imagefolder datasets on this machine
-    generation_time_limit: float = 20.0  # soft cap (s) for generating one code
+    generation_time_limit: float = GENERATION_TIME_LIMIT  # soft cap (s) for generating one code
     heartbeat: HeartbeatOptions = field(
         default_factory=HeartbeatOptions
     )  # RDB heartbeat interval, grace period, max re-queues

@@ -91,7 +91,7 @@ class CompareResult:
 
     def to_dict(self, *, schemes: bool = True) -> dict:
         """The ``codesearch.compare/v1`` document (``schemes=False`` leaves the scheme objects out)."""
-        from ..io import scheme_to_dict
+        from ..schemefile import scheme_to_dict
 
         entries = []
         for e in self.entries:
@@ -293,7 +293,7 @@ def run_comparison(
     ``threads``: torch threads of each worker process (default 1 when ``jobs`` > 1; the caller's setting
     when ``jobs`` is 1). CompareError (a ValueError) for labels, seeds or folders that cannot work;
     TrainConfigError / DatasetError from the training for bad settings."""
-    from ..io import scheme_to_dict
+    from ..schemefile import scheme_to_dict
     from ._loop import check_inputs
 
     entries = tuple(entries)
@@ -465,7 +465,7 @@ def render_compare_png(result: CompareResult) -> bytes:
 def write_compare_outputs(result: CompareResult, out_dir, *, force: bool = False) -> list[Path]:
     """compare.json and compare.png in ``out_dir``, each written atomically; FileExistsError (before
     writing either) when one exists and ``force`` is false."""
-    from ..io import write_bytes_atomic, write_text_atomic
+    from .._atomic import write_bytes_atomic, write_text_atomic
 
     out = Path(out_dir)
     paths = [out / COMPARE_JSON, out / COMPARE_PNG]

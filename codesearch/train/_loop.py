@@ -80,7 +80,7 @@ def check_succeeded(metrics: dict) -> dict:
 # -- small file helpers (the only places this package writes) ---------------------------------------
 def write_metrics(out_dir: Path, metrics: dict) -> Path:
     """metrics.json in ``out_dir``, written atomically (replaces an older one)."""
-    from ..io import write_text_atomic
+    from .._atomic import write_text_atomic
 
     return write_text_atomic(Path(out_dir) / METRICS_NAME, json.dumps(metrics, indent=2) + "\n", force=True)
 
@@ -248,7 +248,7 @@ def check_inputs(config: TrainConfig, scheme) -> None:
 
 # -- the run --------------------------------------------------------------------------------------------
 def _empty_metrics(config: TrainConfig, scheme, device: torch.device) -> dict:
-    from ..io import scheme_to_dict
+    from ..schemefile import scheme_to_dict
 
     return {
         "schema": METRICS_SCHEMA,
@@ -406,7 +406,7 @@ def specialization_block_index(config: TrainConfig, model) -> int | None:
 
 
 def _check_resume(state: dict, config: TrainConfig, scheme, path: Path) -> None:
-    from ..io import scheme_to_dict
+    from ..schemefile import scheme_to_dict
 
     old = state["train_config"]
     new = config_to_dict(config)

@@ -138,7 +138,7 @@ def render_figures(metrics: dict) -> dict[str, bytes]:
 
 def write_figures(figures: dict[str, bytes], out_dir, *, force: bool = False) -> list[Path]:
     """Write ``name.png`` for each figure into ``out_dir`` atomically; FileExistsError without ``force``."""
-    from ..io import write_bytes_atomic
+    from .._atomic import write_bytes_atomic
 
     out_dir = Path(out_dir)
     paths = [out_dir / f"{name}.png" for name in figures]

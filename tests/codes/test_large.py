@@ -4,9 +4,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes import ConstantWeightCode, _large, code_metrics, distance_spectrum
-from codesearch.codes._generator import GenerateRequest, generate
-from codesearch.codes._repair import choose_threshold, tail_probability
+from codesearch.codes import (
+    ConstantWeightCode,
+    GenerateRequest,
+    _large,
+    code_metrics,
+    distance_spectrum,
+    generate,
+)
+from codesearch.codes.generators._repair import choose_threshold, tail_probability
 
 
 @st.composite

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from codesearch.cli import main
-from codesearch.io import read_scheme
+from codesearch.schemefile import read_scheme
 
 from .conftest import TINY
 

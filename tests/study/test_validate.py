@@ -38,7 +38,7 @@ FAST = {"methods": ["lexicode", "random"]}
 def noisy_train(config, scheme, *, callback=None, out_dir=None, resume=False, overwrite=False):
     from pathlib import Path
 
-    from codesearch.io import scheme_to_dict
+    from codesearch.schemefile import scheme_to_dict
     from codesearch.train import config_to_dict
 
     base = BASE.get(round(config.mu, 6), 0.8)

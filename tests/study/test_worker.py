@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from codesearch.codes import get_preset
-from codesearch.io import read_scheme
+from codesearch.schemefile import read_scheme
 from codesearch.study import (
     FAIL_ATTR,
     PAPER_DEFAULT_ATTR,

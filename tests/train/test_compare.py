@@ -8,7 +8,7 @@ import pytest
 
 from codesearch import stats
 from codesearch.cli import main as _main
-from codesearch.io import write_scheme
+from codesearch.schemefile import write_scheme
 from codesearch.train import (
     CompareEntry,
     CompareError,
@@ -32,7 +32,7 @@ def standin_train(config, scheme, *, out_dir=None, resume=False, overwrite=False
     fraction fixed by the scheme; gap = provenance["gap"]. Writes metrics.json like run_training."""
     from pathlib import Path
 
-    from codesearch.io import scheme_to_dict
+    from codesearch.schemefile import scheme_to_dict
     from codesearch.train import config_to_dict
 
     CALLS.append((config.seed, resume, overwrite))

@@ -4,7 +4,7 @@ backend, which traces and differentiates the graph like inductor but generates n
 import pytest
 
 from codesearch.cli import main
-from codesearch.io import read_scheme
+from codesearch.schemefile import read_scheme
 from codesearch.train import TrainConfig, TrainConfigError, run_training
 
 

@@ -72,7 +72,7 @@ def _train_args(scheme_file, *extra):
 
 
 def test_two_processes_match_one_process_with_the_same_global_batch(tmp_path, scheme_file):
-    from codesearch.io import read_scheme
+    from codesearch.schemefile import read_scheme
 
     out = tmp_path / "run"
     res = _torchrun(_train_args(scheme_file, "--epochs", "1"), out)

@@ -2,8 +2,6 @@ import json
 
 import numpy as np
 import pytest
-
-from codesearch.codes import ConstantWeightCode, Scheme, SchemeCode
 from codesearch.io import (
     SchemeFileError,
     dumps_scheme,
@@ -15,6 +13,8 @@ from codesearch.io import (
     write_scheme,
     write_text_atomic,
 )
+
+from codesearch.codes import ConstantWeightCode, Scheme, SchemeCode
 
 
 def cyclic(n, w, k):

@@ -313,14 +313,14 @@ class GenerateCommand(_BaseCommand):
             scheme = Scheme(args.classes, (SchemeCode(res.code, res.method, res.seed, res.params),))
         text = dumps_scheme(scheme)
         for note in notes:
-            err_console.print(note, markup=False, soft_wrap=True)
+            err_console.print(note, soft_wrap=True)
         if args.json:
             sys.stdout.write(text)
         else:
             out_console.print(_summary_table(scheme, "Generated scheme"))
         if args.out:
             _write_or_print(text, args.out, args.force)
-            err_console.print(f"wrote {args.out}", markup=False)
+            err_console.print(f"wrote {args.out}")
         return 0
 
 
@@ -479,7 +479,7 @@ class ShowCommand(_BaseCommand):
             out_console.print(text)
         if args.png:
             _heatmap_png(scheme, args.png, args.force)
-            err_console.print(f"wrote {args.png}", markup=False)
+            err_console.print(f"wrote {args.png}")
         return 0
 
 
@@ -600,9 +600,9 @@ class ValidateCommand(_BaseCommand):
             )
             for q in problems:
                 where = f"field '{q.field}': " if q.field else ""
-                err_console.print(f"{name}: {where}{q.message}", markup=False, soft_wrap=True)
+                err_console.print(f"{name}: {where}{q.message}", soft_wrap=True)
             if not problems:
-                err_console.print(f"{name}: valid scheme JSON v1", markup=False, soft_wrap=True)
+                err_console.print(f"{name}: valid scheme JSON v1", soft_wrap=True)
         if args.json:
             print_json({"files": reports})
         return 0 if all(r["valid"] for r in reports) else 1

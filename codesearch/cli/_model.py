@@ -93,7 +93,7 @@ class ModelCommand(_BaseCommand):
         t.add_row("fc", "", "", f"{r['head']:,}", f"{r['head'] / total:.1%}")
         t.add_row("total", "", "", f"{total:,}", "100.0%")
         out_console.print(
-            f"scheme: {clean(r['scheme'])}" + (" (every block plain)" if r["plain"] else ""), markup=False
+            f"scheme: {clean(r['scheme'])}" + (" (every block plain)" if r["plain"] else "")
         )
         out_console.print(t)
         b = r["binary_classifier"]
@@ -175,7 +175,6 @@ class ExtractCommand(_BaseCommand):
             out_console.print(
                 f"wrote {out}: binary classifier of {label}, {params:,} parameters "
                 f"({params / total:.1%} of {total:,}), {_human_size(size)}",
-                markup=False,
                 soft_wrap=True,
             )
         return 0

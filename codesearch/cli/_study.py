@@ -58,7 +58,7 @@ class _Sub:
 
 def _print_notes(handle) -> None:
     for note in handle.notes:
-        err_console.print(f"note: {note}", markup=False, soft_wrap=True)
+        err_console.print(f"note: {note}", soft_wrap=True)
 
 
 def _open(args, **kwargs):
@@ -141,12 +141,10 @@ class _Create(_Sub):
             err_console.print(
                 f"created study {args.name!r} in {where}; the paper's default configuration is "
                 "queued as its first trial",
-                markup=False,
             )
         else:
             err_console.print(
                 f"study {args.name!r} already exists in {where} with these settings; nothing to do",
-                markup=False,
             )
         return 0
 
@@ -215,7 +213,6 @@ class _Run(_Sub):
         index, seed = worker.register()
         err_console.print(
             f"worker {index} of study {args.name!r} ({handle.spec.display()}), sampler seed {seed}",
-            markup=False,
         )
         from ..study import StopRequested
 
@@ -234,18 +231,17 @@ class _Run(_Sub):
         except StopRequested as exc:
             if exc.requeued is None:
                 err_console.print(
-                    "stopped between trials; run the same command again to resume", markup=False
+                    "stopped between trials; run the same command again to resume"
                 )
             else:
                 err_console.print(
                     f"stopped: the running trial {exc.requeued} was re-queued; run the same command "
                     "again to resume",
-                    markup=False,
                 )
             return 130
         except KeyboardInterrupt:
             err_console.print(
-                "stopped: the running trial was re-queued; run the same command again to resume", markup=False
+                "stopped: the running trial was re-queued; run the same command again to resume"
             )
             return 130
         finally:
@@ -260,7 +256,6 @@ class _Run(_Sub):
         err_console.print(
             f"worker {index} ran {len(report.trials)} trial(s) ({ran}); stopped by {report.stopped_by}; "
             f"study: {c.finished} finished, {c.running} running, {c.waiting} waiting",
-            markup=False,
         )
         return 0
 
@@ -337,7 +332,7 @@ class _RunDisplay:
             )
         elif kind == "requeued":
             self.progress.console.print(
-                f"trial {info['number']}: its worker died; failed and re-queued", markup=False
+                f"trial {info['number']}: its worker died; failed and re-queued"
             )
         elif kind == "finish":
             values = info["values"]
@@ -353,7 +348,7 @@ class _RunDisplay:
                 text += f" (best {self.best:.4f})"
             reason = f": {info['reason']}" if info.get("reason") and info["state"] != "COMPLETE" else ""
             self.progress.console.print(
-                f"trial {info['number']} {info['state'].lower()} {text}{reason}".rstrip(), markup=False
+                f"trial {info['number']} {info['state'].lower()} {text}{reason}".rstrip()
             )
             self.progress.advance(self.task)
 
@@ -385,27 +380,23 @@ class _Status(_Sub):
             f"study {st['study']} ({st['storage']}): {d['classes']} classes, {d['dataset']}, "
             f"{d['preset']}, {d['epochs']} epoch(s), objective {d['objective']}"
             + (f", pruner {d['pruner']}" if d["pruner"] else ""),
-            markup=False,
         )
         out_console.print(
             f"trials: {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed "
             f"({c['requeued']} re-queued), {c['running']} running, {c['waiting']} waiting",
-            markup=False,
         )
         if st["best"]:
             b = st["best"]
-            out_console.print(f"best: trial {b['number']} {_values_text(b['values'])}", markup=False)
+            out_console.print(f"best: trial {b['number']} {_values_text(b['values'])}")
         if st["pareto_front"]:
             out_console.print(
                 f"Pareto front: {len(st['pareto_front'])} trial(s): "
                 + "; ".join(f"#{t['number']} {_values_text(t['values'])}" for t in st["pareto_front"][:5]),
-                markup=False,
             )
         if st["paper_default"]:
             p = st["paper_default"]
             out_console.print(
                 f"paper default: trial {p['number']} {p['state'].lower()} {_values_text(p['values'])}",
-                markup=False,
             )
         if st["workers"]:
             t = Table(title="workers", title_justify="left")
@@ -417,12 +408,11 @@ class _Status(_Sub):
                 )
             out_console.print(t)
         for f in st["recent_failures"]:
-            out_console.print(f"failed trial {f['number']}: {f['reason']}", markup=False)
+            out_console.print(f"failed trial {f['number']}: {f['reason']}")
         print_noise_floor(st.get("noise_floor"))
         if st.get("validation"):
             out_console.print(
                 f"validated ({len(st['validation']['seeds'])} seeds): {st['validation']['statement']}",
-                markup=False,
                 soft_wrap=True,
             )
         return 0
@@ -473,10 +463,9 @@ class _Best(_Sub):
             out_console.print(
                 f"trial {r['number']}: {_values_text(r['values'])}"
                 + (" (paper default)" if r["paper_default"] else ""),
-                markup=False,
             )
             out_console.print(
-                "  params: " + json.dumps(r["params"], sort_keys=True), markup=False, soft_wrap=True
+                "  params: " + json.dumps(r["params"], sort_keys=True), soft_wrap=True
             )
         return 0
 
@@ -503,7 +492,7 @@ class _Export(_Sub):
         if validation is not None:
             print_ranking(validation)
         for p in paths:
-            err_console.print(f"wrote {p}", markup=False)
+            err_console.print(f"wrote {p}")
         return 0
 
 
@@ -525,9 +514,9 @@ class _Plot(_Sub):
         finally:
             handle.close()
         for n in notes:
-            err_console.print(n, markup=False)
+            err_console.print(n)
         for p in paths:
-            err_console.print(f"wrote {p}", markup=False)
+            err_console.print(f"wrote {p}")
         return 0 if paths else 1
 
 

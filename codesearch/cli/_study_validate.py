@@ -42,7 +42,7 @@ def print_ranking(record: dict) -> None:
         )
         t.add_row(str(i), str(r["trial"]), _pct(r["mean"]), ci, p, verdict)
     out_console.print(t)
-    out_console.print(f"verdict: {record['statement']}", markup=False, soft_wrap=True)
+    out_console.print(f"verdict: {record['statement']}", soft_wrap=True)
 
 
 def print_noise_floor(floor: dict | None) -> None:
@@ -52,7 +52,6 @@ def print_noise_floor(floor: dict | None) -> None:
     out_console.print(
         f"noise floor (sd among seeds, in % points; from {floor['source']}: {floor['configurations']} "
         f"configuration(s) x {floor['seeds']} seeds): {parts}",
-        markup=False,
         soft_wrap=True,
     )
 
@@ -119,6 +118,6 @@ class Validate:
         else:
             print_ranking(record)
         err_console.print(
-            f"stored the validation in study {args.name!r}; runs in {record['out']}", markup=False
+            f"stored the validation in study {args.name!r}; runs in {record['out']}"
         )
         return 0

@@ -155,7 +155,6 @@ class _EpochProgress:
                 f"training on {info['device']}: {info['train_size']} train / {info['test_size']} test images, "
                 f"{info['epochs']} epochs x {info['batches']} batches"
                 + (f", resuming after epoch {info['start_epoch']}" if info["start_epoch"] else ""),
-                markup=False,
             )
             self.bar.start()
             self.task = self.bar.add_task(
@@ -176,7 +175,6 @@ class _EpochProgress:
                 f"epoch {info['epoch']:>3}/{self.epochs}  loss {info['train_loss']:.4f}  "
                 f"coding {info['coding_loss']:.4f}  train {100 * info['train_top1']:5.1f}%  "
                 f"test {100 * info['test_top1']:5.1f}%  ETA {eta:5.0f}s",
-                markup=False,
             )
         elif event == "eval" and self.task is not None:
             if self.bar.tasks[0].total != info["total"] or self.bar.tasks[0].description != info["stage"]:
@@ -319,10 +317,9 @@ class TrainCommand(_BaseCommand):
             if (out / CHECKPOINT_NAME).exists():
                 err_console.print(
                     f"interrupted; the last finished epoch is saved in {out} (continue with --resume)",
-                    markup=False,
                 )
             else:
-                err_console.print("interrupted before the first epoch ended; nothing was saved", markup=False)
+                err_console.print("interrupted before the first epoch ended; nothing was saved")
             return 130
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
@@ -342,8 +339,8 @@ class TrainCommand(_BaseCommand):
         if metrics["status"] != "ok":
             raise CommandError(f"training failed: {metrics['reason']} (details in {out / 'metrics.json'})")
         for line in _summary(metrics):
-            err_console.print(line, markup=False)
-        err_console.print(f"wrote {out / 'metrics.json'}", markup=False)
+            err_console.print(line)
+        err_console.print(f"wrote {out / 'metrics.json'}")
         return 0
 
 
@@ -386,7 +383,7 @@ class PlotCommand(_BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
         for p in paths:
-            err_console.print(f"wrote {p}", markup=False)
+            err_console.print(f"wrote {p}")
         return 0
 
 

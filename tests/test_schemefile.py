@@ -2,7 +2,10 @@ import json
 
 import numpy as np
 import pytest
-from codesearch.io import (
+
+from codesearch._atomic import write_text_atomic
+from codesearch.codes import ConstantWeightCode, Scheme, SchemeCode
+from codesearch.schemefile import (
     SchemeFileError,
     dumps_scheme,
     export_csv,
@@ -11,10 +14,7 @@ from codesearch.io import (
     loads_scheme,
     read_scheme,
     write_scheme,
-    write_text_atomic,
 )
-
-from codesearch.codes import ConstantWeightCode, Scheme, SchemeCode
 
 
 def cyclic(n, w, k):

@@ -92,9 +92,7 @@ class ModelCommand(_BaseCommand):
             )
         t.add_row("fc", "", "", f"{r['head']:,}", f"{r['head'] / total:.1%}")
         t.add_row("total", "", "", f"{total:,}", "100.0%")
-        out_console.print(
-            f"scheme: {clean(r['scheme'])}" + (" (every block plain)" if r["plain"] else "")
-        )
+        out_console.print(f"scheme: {clean(r['scheme'])}" + (" (every block plain)" if r["plain"] else ""))
         out_console.print(t)
         b = r["binary_classifier"]
         out_console.print(

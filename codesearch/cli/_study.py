@@ -230,9 +230,7 @@ class _Run(_Sub):
                 report = worker.run()
         except StopRequested as exc:
             if exc.requeued is None:
-                err_console.print(
-                    "stopped between trials; run the same command again to resume"
-                )
+                err_console.print("stopped between trials; run the same command again to resume")
             else:
                 err_console.print(
                     f"stopped: the running trial {exc.requeued} was re-queued; run the same command "
@@ -331,9 +329,7 @@ class _RunDisplay:
                 description=f"waiting for {c.running} trial(s) of other workers",
             )
         elif kind == "requeued":
-            self.progress.console.print(
-                f"trial {info['number']}: its worker died; failed and re-queued"
-            )
+            self.progress.console.print(f"trial {info['number']}: its worker died; failed and re-queued")
         elif kind == "finish":
             values = info["values"]
             text = (
@@ -464,9 +460,7 @@ class _Best(_Sub):
                 f"trial {r['number']}: {_values_text(r['values'])}"
                 + (" (paper default)" if r["paper_default"] else ""),
             )
-            out_console.print(
-                "  params: " + json.dumps(r["params"], sort_keys=True), soft_wrap=True
-            )
+            out_console.print("  params: " + json.dumps(r["params"], sort_keys=True), soft_wrap=True)
         return 0
 
 

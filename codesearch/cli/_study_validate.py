@@ -117,7 +117,5 @@ class Validate:
             print_json(record)
         else:
             print_ranking(record)
-        err_console.print(
-            f"stored the validation in study {args.name!r}; runs in {record['out']}"
-        )
+        err_console.print(f"stored the validation in study {args.name!r}; runs in {record['out']}")
         return 0

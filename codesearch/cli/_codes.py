@@ -9,7 +9,6 @@ import sys
 import time
 from contextlib import contextmanager
 from fractions import Fraction
-from math import comb
 from pathlib import Path
 
 from ._base import (
@@ -25,8 +24,6 @@ from ._base import (
     positive_int,
     print_json,
 )
-
-MAX_AUTO_SUBNNS = 64  # the largest N `generate --ratio` tries when choosing N itself
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -144,36 +141,6 @@ def _run_generator(method, classes, n, w, seed, min_distance, time_limit, progre
         raise CommandError(str(exc)) from None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-
-
-def choose_subnns(
-    classes: int, r: Fraction, min_distance: int, method: str, seed: int, time_limit: float, progress
-) -> tuple[object, list[str]]:
-    """Smallest N (a multiple of r's denominator) with C(N, w) >= K where a code at d >= min_distance
-    is found. Returns the generator result and the reasons each smaller N was skipped."""
-    from ..codes import GenerateRequest, GenerationError, generate, max_distance_bound
-
-    reasons: list[str] = []
-    m = 1
-    while r.denominator * m <= MAX_AUTO_SUBNNS:
-        n, w = r.denominator * m, r.numerator * m
-        m += 1
-        if comb(n, w) < classes:
-            reasons.append(f"N={n}, w={w}: only C({n},{w})={comb(n, w)} words < {classes} classes")
-            continue
-        bound = max_distance_bound(classes, n, w)
-        if bound < min_distance:
-            reasons.append(f"N={n}, w={w}: the Johnson/LP bound allows d <= {bound} < {min_distance}")
-            continue
-        req = GenerateRequest(classes, n, w, seed=seed, min_distance=min_distance, time_limit=time_limit)
-        try:
-            return generate(method, req, progress), reasons
-        except GenerationError as exc:
-            reasons.append(f"N={n}, w={w}: {method} found no code with d >= {min_distance} ({exc})")
-    raise UsageError(
-        f"no N <= {MAX_AUTO_SUBNNS} with ratio {r} gives {classes} codewords at distance >= {min_distance}; "
-        "pass --subnns or a lower --min-distance"
-    )
 
 
 def _summary_table(scheme, title: str):
@@ -300,10 +267,15 @@ class GenerateCommand(_BaseCommand):
             else:
                 r = parse_ratio(args.ratio)
                 md = args.min_distance if args.min_distance is not None else 4
+                from ..codes import NoSubnnsFound, choose_subnns
+
                 with progress_display(f"ratio {r}") as prog:
-                    res, reasons = choose_subnns(
-                        args.classes, r, md, args.method, args.seed, args.time_limit, prog
-                    )
+                    try:
+                        res, reasons = choose_subnns(
+                            args.classes, r, md, args.method, args.seed, args.time_limit, prog
+                        )
+                    except NoSubnnsFound as exc:
+                        raise UsageError(f"{exc}; pass --subnns or a lower --min-distance") from None
                 notes.extend(reasons)
                 notes.extend(res.notes)
                 notes.append(
@@ -325,23 +297,6 @@ class GenerateCommand(_BaseCommand):
 
 
 # -- score -------------------------------------------------------------------------------------------
-def score_scheme(scheme, sigmas, flips, trials, seed) -> dict:
-    from ..codes import code_metrics, robustness_report
-
-    return {
-        "num_classes": scheme.num_classes,
-        "codes": {
-            c.id: {
-                **code_metrics(c.code),
-                "robustness": robustness_report(
-                    c.code, sigmas=tuple(sigmas), flips=tuple(flips), trials=trials, seed=seed
-                ),
-            }
-            for c in scheme.codes
-        },
-    }
-
-
 class ScoreCommand(_BaseCommand):
     name = "score"
     help = "Score a scheme file: distances, balance, column relations, bounds, decoding robustness."
@@ -373,7 +328,9 @@ class ScoreCommand(_BaseCommand):
             raise UsageError(
                 f"--flips {max(args.flips)} is more than the {n_min} subNNs of the smallest code"
             )
-        report = score_scheme(scheme, args.sigma, args.flips, args.trials, args.seed)
+        from ..codes import scheme_scores
+
+        report = scheme_scores(scheme, args.sigma, args.flips, args.trials, args.seed)
         if args.json:
             print_json(report)
             return 0
@@ -401,36 +358,12 @@ class ScoreCommand(_BaseCommand):
 
 
 # -- show ----------------------------------------------------------------------------------------------
-def _heatmap_png(scheme, path: str, force: bool) -> None:
-    import io as _io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+def _write_heatmap(scheme, path: str, force: bool) -> None:
     from .._atomic import write_bytes_atomic
-    from ..codes import distance_spectrum
+    from ..schemeplot import scheme_figure_png
 
-    fig, axes = plt.subplots(len(scheme.codes), 2, figsize=(11, 3.2 * len(scheme.codes) + 1), squeeze=False)
-    for row, c in zip(axes, scheme.codes):
-        ax = row[0]
-        ax.imshow(c.code.matrix, aspect="auto", cmap="Greys", interpolation="nearest")
-        ax.set_title(f"code {c.id}: K={c.code.size}, d={c.code.d}, spread={c.code.column_spread}")
-        ax.set_xlabel("subNN")
-        ax.set_ylabel("class")
-        spec = distance_spectrum(c.code)
-        ax = row[1]
-        ax.bar([str(d) for d in spec], list(spec.values()), color="tab:blue")
-        ax.set_title("distance histogram (pairs)")
-        ax.set_xlabel("Hamming distance")
-        ax.set_yscale("log" if max(spec.values()) > 50 * max(1, min(spec.values())) else "linear")
-    fig.tight_layout()
-    buf = _io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
     try:
-        write_bytes_atomic(path, buf.getvalue(), force=force)
+        write_bytes_atomic(path, scheme_figure_png(scheme), force=force)
     except FileExistsError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
@@ -478,7 +411,7 @@ class ShowCommand(_BaseCommand):
             )
             out_console.print(text)
         if args.png:
-            _heatmap_png(scheme, args.png, args.force)
+            _write_heatmap(scheme, args.png, args.force)
             err_console.print(f"wrote {args.png}")
         return 0
 

@@ -21,11 +21,7 @@ from ._base import (
     positive_int,
     print_json,
 )
-
-_STORAGE_HELP = (
-    "journal file path, sqlite:///FILE (one process) or postgresql+psycopg://user:pass@host/db "
-    "(default: runs/NAME/journal.log)"
-)
+from ._study_common import StudySubcommand as _Sub
 
 
 def _fmt(v, digits: int = 4) -> str:
@@ -40,20 +36,6 @@ def _values_text(values: dict | None) -> str:
     if not values:
         return "-"
     return ", ".join(f"{k}={_fmt(v)}" for k, v in values.items())
-
-
-class _Sub:
-    """One sub-command of ``study``: declares its flags and runs with the parsed namespace."""
-
-    name: str
-    help: str
-
-    def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("name", metavar="NAME", help="study name")
-        p.add_argument("--storage", help=_STORAGE_HELP)
-
-    def __call__(self, args: argparse.Namespace) -> int:
-        raise NotImplementedError
 
 
 def _print_notes(handle) -> None:
@@ -112,7 +94,7 @@ class _Create(_Sub):
             "differ only by their parameters)",
         )
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import create_or_check, define_study, read_space_file
 
         overrides = read_space_file(args.space) if args.space else None
@@ -188,7 +170,7 @@ class _Run(_Sub):
             help="how often one trial is re-queued after its worker died (default 2)",
         )
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import HeartbeatOptions, Worker, WorkerOptions
 
         if args.grace_period <= args.heartbeat_interval:
@@ -357,7 +339,7 @@ class _Status(_Sub):
         super().add_arguments(p)
         p.add_argument("--json", action="store_true", help="print the status as JSON on stdout")
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import study_status
 
         handle = _open(args)
@@ -422,7 +404,7 @@ class _Best(_Sub):
         super().add_arguments(p)
         p.add_argument("--json", action="store_true", help="print JSON on stdout")
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import StudyError, best_trials, chosen_trials, stored_validation, trial_record
 
         handle = _open(args)
@@ -474,7 +456,7 @@ class _Export(_Sub):
         p.add_argument("--out", required=True, help="output folder")
         p.add_argument("--force", action="store_true", help="overwrite existing files")
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import export_schemes, stored_validation
 
         handle = _open(args)
@@ -499,7 +481,7 @@ class _Plot(_Sub):
         p.add_argument("--out", required=True, help="output folder")
         p.add_argument("--force", action="store_true", help="overwrite existing files")
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import write_study_plots
 
         handle = _open(args)
@@ -518,6 +500,9 @@ from ._study_validate import Validate, print_noise_floor, print_ranking
 
 
 class StudyCommand(_BaseCommand):
+    """The ``study`` group: its sub-commands are commands too (``_BaseCommand``); this one dispatches to
+    them and turns the study package's errors into the CLI's usage and command errors."""
+
     name = "study"
     help = "Optuna studies over coding schemes and proxy runs (create, run, status, best, export, plot, validate)."
     subcommands = (_Create(), _Run(), _Status(), _Best(), _Export(), _Plot(), Validate())
@@ -536,7 +521,7 @@ class StudyCommand(_BaseCommand):
         from ..study import StudyError, StudyUsageError
 
         try:
-            return sub(args)
+            return sub.run(args)
         except StudyUsageError as exc:
             raise UsageError(str(exc)) from None
         except FileExistsError as exc:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._base import err_console, nonneg_int, out_console, positive_int, print_json
-
-_STORAGE_HELP = (
-    "journal file path, sqlite:///FILE (one process) or postgresql+psycopg://user:pass@host/db "
-    "(default: runs/NAME/journal.log)"
-)
+from ._study_common import StudySubcommand
 
 
 def _pct(v) -> str:
@@ -56,7 +52,7 @@ def print_noise_floor(floor: dict | None) -> None:
     )
 
 
-class Validate:
+class Validate(StudySubcommand):
     """``study validate NAME --top K --seeds S``."""
 
     name = "validate"
@@ -66,8 +62,7 @@ class Validate:
     )
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("name", metavar="NAME", help="study name")
-        p.add_argument("--storage", help=_STORAGE_HELP)
+        super().add_arguments(p)
         p.add_argument("--top", type=positive_int, default=3, help="how many of the best trials (default 3)")
         p.add_argument(
             "--seeds", type=positive_int, default=5, help="fresh torch seeds per trial (default 5, >= 2)"
@@ -92,7 +87,7 @@ class Validate:
         p.add_argument("--force", action="store_true", help="retrain run folders made with other settings")
         p.add_argument("--json", action="store_true", help="print the stored validation record on stdout")
 
-    def __call__(self, args: argparse.Namespace) -> int:
+    def run(self, args: argparse.Namespace) -> int:
         from ..study import open_study, validate_study
         from ._compare import run_progress
 

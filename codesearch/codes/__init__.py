@@ -21,7 +21,13 @@ from ._metrics import (
     sort_key,
 )
 from ._presets import PRESETS, Preset, StageSpec, get_preset
-from ._robustness import flip_decoding_accuracy, flip_is_exact, noise_decoding_accuracy, robustness_report
+from ._robustness import (
+    flip_decoding_accuracy,
+    flip_is_exact,
+    noise_decoding_accuracy,
+    robustness_report,
+    scheme_scores,
+)
 from ._scheme import Scheme, SchemeCode, parse_code_id
 from .algebra import (
     LinearCode,
@@ -40,10 +46,13 @@ from .bounds import (
     max_size_bound,
 )
 from .generators import (
+    MAX_AUTO_SUBNNS,
     GenerateRequest,
     GenerateResult,
     GenerationError,
     Generator,
+    NoSubnnsFound,
+    choose_subnns,
     generate,
     generator_names,
     get_generator,
@@ -52,6 +61,7 @@ from .generators import (
 )
 
 __all__ = [
+    "MAX_AUTO_SUBNNS",
     "MAX_CLASSES",
     "MAX_SUBNNS",
     "PRESETS",
@@ -61,6 +71,7 @@ __all__ = [
     "GenerationError",
     "Generator",
     "LinearCode",
+    "NoSubnnsFound",
     "Preset",
     "Scheme",
     "SchemeCode",
@@ -69,6 +80,7 @@ __all__ = [
     "bch_code",
     "block_masks",
     "bounds_table",
+    "choose_subnns",
     "code_mask",
     "code_metrics",
     "column_relations",
@@ -94,6 +106,7 @@ __all__ = [
     "register",
     "robustness_report",
     "scheme_plan",
+    "scheme_scores",
     "score_matrix",
     "sort_key",
     "validate_request",

@@ -18,13 +18,17 @@ from ._base import (
     register,
     validate_request,
 )
+from ._choose import MAX_AUTO_SUBNNS, NoSubnnsFound, choose_subnns
 
 __all__ = [
+    "MAX_AUTO_SUBNNS",
     "GenerateRequest",
     "GenerateResult",
     "GenerationError",
     "Generator",
+    "NoSubnnsFound",
     "ProgressFn",
+    "choose_subnns",
     "generate",
     "generator_names",
     "get_generator",

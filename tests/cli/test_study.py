@@ -6,8 +6,7 @@ import pytest
 
 from codesearch.cli import main
 from codesearch.schemefile import read_scheme
-
-from .conftest import TINY
+from tests.study.conftest import TINY
 
 
 def run(capsys, *args):

@@ -9,8 +9,7 @@ from codesearch.cli import main
 from codesearch.codes import PRESETS
 from codesearch.model import create_model, load_binary_classifier, save_checkpoint
 from codesearch.schemefile import write_scheme
-
-from .conftest import preset_scheme, randomize_bn
+from tests.model.conftest import preset_scheme, randomize_bn
 
 
 def run(capsys, *argv):

@@ -2,10 +2,11 @@
 # Issue 8, section 4 on digit-pairs / proxy-s100, at full size (docs/experiments.md):
 #   stage distance: experiment 2 (d = 8, 6, 4, 2, lexicode; fast proxy; 5 seeds) -- timed for section 5's
 #                   30-minute target (25 runs, 2 at a time)
-#   stage noise:    the same five schemes extended to 8 seeds (experiment 1's digit-pairs noise floor; the
-#                   first 5 seeds are reused from stage distance)
-#   stage rank:     experiment 3's method for the fast proxy: 7 configurations (the five schemes, and d8 and
-#                   lexicode at mu 5) under the fast and the slow proxy (bench/proxies.py), 3 seeds each
+#   stage noise:    d8 (the preset's codes) and lexicode (the paper's scheme) extended to 8 seeds
+#                   (experiment 1's digit-pairs noise floor; the first 5 seeds are reused from stage distance)
+#   stage rank:     experiment 3's method for the fast proxy: 6 configurations (d8, d4, d2, lexicode at mu 20;
+#                   d8 and lexicode at mu 5) under the fast (3 seeds) and the slow proxy (bench/proxies.py, 2 seeds:
+#                   a slow run costs ~2.6x a fast one, and 3 seeds did not fit the session)
 # Usage: PY=.venv/bin/python bash bench/issue8_pairs.sh [STAGES]   (default distance,noise,rank; outputs in runs/pairs)
 set -euo pipefail
 export PYTHONPATH=${PYTHONPATH:-$PWD} OMP_NUM_THREADS=1
@@ -31,15 +32,17 @@ if [[ $STAGES == *distance* ]]; then
 fi
 if [[ $STAGES == *noise* ]]; then
   stamp noise-start
-  $CS compare $ALL $LAB $FAST --seeds 8 --jobs 2 --out $R/fast --json > $R/noise.json
+  $CS compare $S/d8.json $S/lexicode.json --labels d8,lexicode $FAST --seeds 8 --jobs 2 --out $R/fast \
+      --json > $R/noise.json
   stamp noise-end
 fi
 if [[ $STAGES == *rank* ]]; then
   stamp rank-start
   $CS compare $S/d8.json $S/lexicode.json --labels d8,lexicode $FAST5 --seeds 3 --jobs 2 --out $R/fast-mu5 \
       --json > $R/fast-mu5.json
-  $CS compare $ALL $LAB $SLOW --seeds 3 --jobs 2 --out $R/slow --json > $R/slow.json
-  $CS compare $S/d8.json $S/lexicode.json --labels d8,lexicode $SLOW5 --seeds 3 --jobs 2 --out $R/slow-mu5 \
+  $CS compare $S/d8.json $S/d4.json $S/d2.json $S/lexicode.json --labels d8,d4,d2,lexicode $SLOW --seeds 2 \
+      --jobs 2 --out $R/slow --json > $R/slow.json
+  $CS compare $S/d8.json $S/lexicode.json --labels d8,lexicode $SLOW5 --seeds 2 --jobs 2 --out $R/slow-mu5 \
       --json > $R/slow-mu5.json
   stamp rank-end
 fi

@@ -173,18 +173,30 @@ def pairs_rank_table(root: Path) -> str:
 
 def main(root: Path) -> None:
     parts = []
-    p = root / "pairs/fast/compare.json"
+    p = root / "pairs/distance-compare.json"
     if p.exists():
         d = load(p)
         parts += [
-            f"## minimum distance and noise floor (digit-pairs, {len(d['seeds'])} seeds)",
+            f"## minimum distance (digit-pairs, {len(d['seeds'])} seeds)",
             f"mean run {run_seconds(d):.1f} s",
             "",
             means_table(d),
             "",
             tests_table(d),
             "",
-            noise_table(d, "noise floor, digit-pairs"),
+        ]
+    p = root / "pairs/fast/compare.json"
+    if p.exists() and (root / "pairs/noise.json").exists():
+        d = load(p)
+        parts += [
+            "",
+            "## noise floor (digit-pairs)",
+            "",
+            noise_table(d, "digit-pairs, fast proxy"),
+            "",
+            means_table(d),
+            "",
+            tests_table(d),
         ]
     p = root / "exp-noise-digits/compare.json"
     if p.exists():

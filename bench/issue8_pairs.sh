@@ -32,7 +32,8 @@ if [[ $STAGES == *distance* ]]; then
 fi
 if [[ $STAGES == *noise* ]]; then
   stamp noise-start
-  $CS compare $S/d8.json $S/lexicode.json --labels d8,lexicode $FAST --seeds 8 --jobs 2 --out $R/fast \
+  cp $R/fast/compare.json $R/distance-compare.json  # the distance stage's document; --force replaces it
+  $CS compare $S/d8.json $S/lexicode.json --labels d8,lexicode $FAST --seeds 8 --jobs 2 --out $R/fast --force \
       --json > $R/noise.json
   stamp noise-end
 fi

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from codesearch.codes import (
     ConstantWeightCode,
     GenerateRequest,
+    _bits,
     _large,
     code_metrics,
     distance_spectrum,
@@ -45,8 +46,8 @@ def test_chunked_histogram_and_conflicts_match_brute_force(mw, chunk):
         assert sorted(map(tuple, pairs.tolist())) == expect
     finally:
         _large.CHUNK_ROWS = old
-    packed = _large.pack_rows(m)
-    assert _large.row_overlaps(packed, packed[0]).tolist() == g[0].tolist()
+    packed = _bits.pack_rows(m)
+    assert _bits.row_overlaps(packed, packed[0]).tolist() == g[0].tolist()
 
 
 def test_spectrum_is_recomputed_in_chunks_like_the_pair_matrix():

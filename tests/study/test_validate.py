@@ -27,6 +27,7 @@ from codesearch.study import (
     study_status,
     validate_study,
 )
+from codesearch.train import RunResult
 
 from .conftest import TINY, fake_train
 
@@ -74,7 +75,7 @@ def noisy_train(config, scheme, *, callback=None, out_dir=None, resume=False, ov
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         (Path(out_dir) / "metrics.json").write_text(json.dumps(metrics))
-    return metrics
+    return RunResult.from_json(metrics)
 
 
 def make_study(journal, mus=(8.0, 4.0, 2.0), **kw):

@@ -24,6 +24,7 @@ from codesearch.study import (
     open_study,
     registered_workers,
     study_status,
+    trial_record,
     write_study_plots,
 )
 from codesearch.study._worker import WORKER_ATTR
@@ -132,7 +133,7 @@ def test_failed_trials_are_recorded_with_reason_and_the_study_goes_on(journal):
     assert [t.state.name for t in trials] == ["COMPLETE", "FAIL", "FAIL", "COMPLETE", "COMPLETE"]
     assert trials[1].user_attrs[FAIL_ATTR] == "proxy run error: RuntimeError: boom"
     assert "non-finite loss" in trials[2].user_attrs[FAIL_ATTR]
-    assert [f["number"] for f in study_status(h)["recent_failures"]] == [1, 2]
+    assert [f.number for f in study_status(h).recent_failures] == [1, 2]
 
 
 def test_pruning_stops_weak_trials_early(journal):
@@ -200,8 +201,8 @@ def test_trials_of_dead_local_workers_are_failed_and_requeued(journal):
     assert "died during the trial" in trials[0].user_attrs[FAIL_ATTR]
     assert "died while claiming" in trials[1].user_attrs[FAIL_ATTR]
     assert trials[0].user_attrs[PAPER_DEFAULT_ATTR] and claimless.number == 1
-    paper = study_status(h)["paper_default"]  # the completed retry of the paper default
-    assert paper["state"] == "COMPLETE" and paper["retry_of"] == 0 and paper["fail_reason"] is None
+    paper = study_status(h).paper_default  # the completed retry of the paper default
+    assert paper.state == "COMPLETE" and paper.retry_of == 0 and paper.fail_reason is None
     c = count_trials(trials)
     assert (c.complete, c.requeued, c.counted) == (3, 2, 3)
     retried = {t.system_attrs.get("failed_trial") for t in trials if t.state.name == "COMPLETE"}
@@ -261,7 +262,8 @@ def test_pareto_study_front_export_and_plots(journal, tmp_path):
     front = best_trials(h)
     assert front and all(len(t.values) == 3 for t in front)
     st = study_status(h)
-    assert st["best"] is None and len(st["pareto_front"]) == len(front)
+    assert st.best is None and len(st.pareto_front) == len(front)
+    assert st.to_json()["pareto_front"] == [trial_record(t, h.definition).to_json() for t in front]
     paths, _ = write_study_plots(h, tmp_path / "plots")
     names = sorted(p.name for p in paths)
     assert "pareto-front.png" in names and "history-top1.png" in names

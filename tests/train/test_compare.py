@@ -280,7 +280,7 @@ def test_cli_compare_bad_input(tmp_path, capsys, scheme10):
 
 def failing_train(config, scheme, **kw):
     if (scheme.provenance or {}).get("id") == 1 and config.seed == 1:
-        return {"status": "failed", "reason": "non-finite loss (nan)", "top1": None, "seconds": 0.0}
+        return RunResult(status="failed", reason="non-finite loss (nan)", seconds=0.0)
     return standin_train(config, scheme, **kw)
 
 

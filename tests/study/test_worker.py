@@ -28,6 +28,7 @@ from codesearch.study import (
     write_study_plots,
 )
 from codesearch.study._worker import WORKER_ATTR
+from codesearch.train import RunResult
 
 from .conftest import fake_train
 
@@ -125,7 +126,7 @@ def test_failed_trials_are_recorded_with_reason_and_the_study_goes_on(journal):
         if calls["n"] == 2:
             raise RuntimeError("boom")
         if calls["n"] == 3:
-            return {"status": "failed", "reason": "non-finite loss (nan) at epoch 1", "history": []}
+            return RunResult(status="failed", reason="non-finite loss (nan) at epoch 1")
         return fake_train()(config, scheme, callback=callback)
 
     Worker(h, WorkerOptions(n_trials=5), train_fn=flaky).run()

@@ -248,7 +248,7 @@ class _Run(_Sub):
             handle.close()
         states: dict[str, int] = {}
         for t in report.trials:
-            states[t["state"]] = states.get(t["state"], 0) + 1
+            states[t.state] = states.get(t.state, 0) + 1
         ran = ", ".join(f"{n} {s.lower()}" for s, n in sorted(states.items())) or "none"
         c = report.counts
         err_console.print(

@@ -60,7 +60,14 @@ from ._validate import (
     trial_validation,
     validate_study,
 )
-from ._worker import StopRequested, Worker, WorkerOptions, WorkerReport, registered_workers
+from ._worker import (
+    StopRequested,
+    TrialOutcome,
+    Worker,
+    WorkerOptions,
+    WorkerReport,
+    registered_workers,
+)
 
 __all__ = [
     "DEFAULT_METHODS",
@@ -91,6 +98,7 @@ __all__ = [
     "StudyUsageError",
     "TrialCounts",
     "TrialFailed",
+    "TrialOutcome",
     "TrialSummary",
     "ValidationSummary",
     "Worker",

@@ -14,6 +14,7 @@ from codesearch.study import (
     SCHEME_ATTR,
     StudyDefinition,
     StudyUsageError,
+    TrialOutcome,
     Worker,
     WorkerOptions,
     best_trials,
@@ -108,6 +109,8 @@ def test_worker_runs_exactly_n_trials_paper_default_first(journal):
         and rep.seed == 7
         and rep.stopped_by == "n_trials"
     )
+    assert [t.number for t in rep.trials] == [0, 1, 2, 3, 4] and {t.state for t in rep.trials} == {"COMPLETE"}
+    assert rep.trials[0] == TrialOutcome(0, "COMPLETE", [first.value], None)
     # a second worker with the same target finds nothing to do; a larger target continues the study
     rep2 = Worker(h, WorkerOptions(n_trials=5, seed=7), train_fn=fake_train()).run()
     assert rep2.trials == [] and rep2.index == 1 and rep2.seed == 8

@@ -56,14 +56,14 @@ def measure(setting: str, out: Path, seed: int) -> dict:
         "setting": setting,
         "config": SETTINGS[setting],
         "seed": seed,
-        "status": m["status"],
+        "status": m.status,
         "wall_seconds": w1 - w0,
         "cpu_seconds": c1 - c0,
         "train_wall": we - w0,
         "train_cpu": ce - c0,
         "eval_wall": w1 - we,
         "eval_cpu": c1 - ce,
-        "metrics": scheme_metrics(m),
+        "metrics": scheme_metrics(m).to_json(),
     }
     if setting == "fast":
         res["removal_test"] = removal_timing(folder, config)

@@ -87,21 +87,21 @@ def parse_setting(text: str) -> tuple[str, object]:
     return name, raw
 
 
-def summarize(m: dict) -> dict:
-    s = m["specialization"]
+def summarize(m) -> dict:
+    """The benchmark's record of one run (``m``: its RunResult)."""
+    s = m.specialization
     return {
-        "seconds": round(m["seconds"], 1),
-        "train_seconds": round(m["train_seconds"], 1),
-        "eval_seconds": round(m["eval_seconds"], 1),
-        "top1": round(100 * m["top1"], 2),
+        "seconds": round(m.seconds, 1),
+        "train_seconds": round(m.train_seconds, 1),
+        "eval_seconds": round(m.eval_seconds, 1),
+        "top1": round(100 * m.top1, 2),
         "early_decoding": {
-            f"{r['stage']}#{r['index']} {r['code']}": round(100 * r["accuracy"], 2)
-            for r in m["early_decoding"]
+            f"{r['stage']}#{r['index']} {r['code']}": round(100 * r["accuracy"], 2) for r in m.early_decoding
         },
-        "binary_mean_f1": round(m["binary"]["mean_f1"], 4),
-        "binary_mean_precision": round(m["binary"]["mean_precision"], 4),
-        "binary_mean_recall": round(m["binary"]["mean_recall"], 4),
-        "binary_mean_fraction": round(m["binary"]["mean_fraction"], 4),
+        "binary_mean_f1": round(m.binary.mean_f1, 4),
+        "binary_mean_precision": round(m.binary.mean_precision, 4),
+        "binary_mean_recall": round(m.binary.mean_recall, 4),
+        "binary_mean_fraction": round(m.binary.param_fraction, 4),
         "specialization_block": f"{s['stage']}#{s['index']} {s['code']}",
         "specialization_baseline": round(100 * s["baseline"], 2),
         "remove_active": [round(100 * e["accuracy"], 2) for e in s["active"]],
@@ -110,15 +110,15 @@ def summarize(m: dict) -> dict:
     }
 
 
-def targets(m: dict) -> dict:
-    s = m["specialization"]
+def targets(m) -> dict:
+    s = m.specialization
     worst_inactive = min(e["accuracy"] for e in s["inactive"])
     all_active = s["active"][-1]["accuracy"]
     return {
-        "run <= 60 s": m["seconds"] <= 60,
-        "top-1 >= 95%": m["top1"] >= 0.95,
-        "last block early decoding >= 85%": m["early_decoding"][-1]["accuracy"] >= 0.85,
-        "mean binary F1 >= 0.85": m["binary"]["mean_f1"] >= 0.85,
+        "run <= 60 s": m.seconds <= 60,
+        "top-1 >= 95%": m.top1 >= 0.95,
+        "last block early decoding >= 85%": m.early_decoding[-1]["accuracy"] >= 0.85,
+        "mean binary F1 >= 0.85": m.binary.mean_f1 >= 0.85,
         "removing inactive costs <= 1 point": s["baseline"] - worst_inactive <= 0.01,
         "removing all active costs more than removing inactive": (s["baseline"] - all_active)
         > (s["baseline"] - worst_inactive) + 0.01,
@@ -232,13 +232,13 @@ def main() -> int:
         t_scheme = time.perf_counter() - t0
         config = TrainConfig(dataset=dataset, preset=preset, **overrides)
         m = run_training(config, scheme, out_dir=out_root / name, overwrite=True)
-        if m["status"] != "ok":
-            print(f"{name}: run failed: {m['reason']}", file=sys.stderr)
+        if not m.ok:
+            print(f"{name}: run failed: {m.reason}", file=sys.stderr)
             return 1
         summary = summarize(m)
         summary["scheme_seconds"] = round(t_scheme, 1)
         summary["threads"] = torch.get_num_threads()
-        summary["device"] = m["device"]
+        summary["device"] = m.device
         summary["codes"] = {c.id: {"d": c.code.d, "method": c.method} for c in scheme.codes}
         summary["config"] = overrides
         if args.binary_speed:

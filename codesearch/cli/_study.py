@@ -230,7 +230,7 @@ class _Run(_Sub):
             handle.close()
         states: dict[str, int] = {}
         for t in report.trials:
-            states[t["state"]] = states.get(t["state"], 0) + 1
+            states[t.state] = states.get(t.state, 0) + 1
         ran = ", ".join(f"{n} {s.lower()}" for s, n in sorted(states.items())) or "none"
         c = report.counts
         err_console.print(
@@ -348,49 +348,49 @@ class _Status(_Sub):
         finally:
             handle.close()
         if args.json:
-            print_json(st)
+            print_json(st.to_json())
             return 0
         from rich.table import Table
 
-        c = st["counts"]
-        d = st["definition"]
+        c = st.counts
+        d = st.definition
         out_console.print(
-            f"study {st['study']} ({st['storage']}): {d['classes']} classes, {d['dataset']}, "
-            f"{d['preset']}, {d['epochs']} epoch(s), objective {d['objective']}"
-            + (f", pruner {d['pruner']}" if d["pruner"] else ""),
+            f"study {st.study} ({st.storage}): {d.classes} classes, {d.dataset}, "
+            f"{d.preset}, {d.epochs} epoch(s), objective {d.objective}"
+            + (f", pruner {d.pruner}" if d.pruner else ""),
         )
         out_console.print(
-            f"trials: {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed "
-            f"({c['requeued']} re-queued), {c['running']} running, {c['waiting']} waiting",
+            f"trials: {c.complete} complete, {c.pruned} pruned, {c.failed} failed "
+            f"({c.requeued} re-queued), {c.running} running, {c.waiting} waiting",
         )
-        if st["best"]:
-            b = st["best"]
-            out_console.print(f"best: trial {b['number']} {_values_text(b['values'])}")
-        if st["pareto_front"]:
+        if st.best:
+            b = st.best
+            out_console.print(f"best: trial {b.number} {_values_text(b.values)}")
+        if st.pareto_front:
             out_console.print(
-                f"Pareto front: {len(st['pareto_front'])} trial(s): "
-                + "; ".join(f"#{t['number']} {_values_text(t['values'])}" for t in st["pareto_front"][:5]),
+                f"Pareto front: {len(st.pareto_front)} trial(s): "
+                + "; ".join(f"#{t.number} {_values_text(t.values)}" for t in st.pareto_front[:5]),
             )
-        if st["paper_default"]:
-            p = st["paper_default"]
+        if st.paper_default:
+            p = st.paper_default
             out_console.print(
-                f"paper default: trial {p['number']} {p['state'].lower()} {_values_text(p['values'])}",
+                f"paper default: trial {p.number} {p.state.lower()} {_values_text(p.values)}",
             )
-        if st["workers"]:
+        if st.workers:
             t = Table(title="workers", title_justify="left")
             for col in ("index", "seed", "host", "pid", "started", "state"):
                 t.add_column(col)
-            for w in st["workers"]:
+            for w in st.workers:
                 t.add_row(
                     *(plain(w.get(k, "")) for k in ("index", "seed", "host", "pid", "started", "state"))
                 )
             out_console.print(t)
-        for f in st["recent_failures"]:
-            out_console.print(f"failed trial {f['number']}: {f['reason']}")
-        print_noise_floor(st.get("noise_floor"))
-        if st.get("validation"):
+        for f in st.recent_failures:
+            out_console.print(f"failed trial {f.number}: {f.reason}")
+        print_noise_floor(st.noise_floor)
+        if st.validation:
             out_console.print(
-                f"validated ({len(st['validation']['seeds'])} seeds): {st['validation']['statement']}",
+                f"validated ({len(st.validation.seeds)} seeds): {st.validation.statement}",
                 soft_wrap=True,
             )
         return 0
@@ -424,9 +424,9 @@ class _Best(_Sub):
             handle.close()
         if args.json:
             doc = (
-                {"study": args.name, "pareto_front": records}
+                {"study": args.name, "pareto_front": [r.to_json() for r in records]}
                 if pareto and validation is None
-                else {"study": args.name, "best": records[0]}
+                else {"study": args.name, "best": records[0].to_json()}
             )
             if validation is not None:
                 doc["validation"] = {
@@ -439,10 +439,10 @@ class _Best(_Sub):
             print_ranking(validation)
         for r in records:
             out_console.print(
-                f"trial {r['number']}: {_values_text(r['values'])}"
-                + (" (paper default)" if r["paper_default"] else ""),
+                f"trial {r.number}: {_values_text(r.values)}"
+                + (" (paper default)" if r.paper_default else ""),
             )
-            out_console.print("  params: " + json.dumps(r["params"], sort_keys=True), soft_wrap=True)
+            out_console.print("  params: " + json.dumps(r.params, sort_keys=True), soft_wrap=True)
         return 0
 
 

@@ -185,21 +185,22 @@ class _EpochProgress:
         self.bar.stop()
 
 
-def _summary(metrics: dict) -> list[str]:
-    lines = [f"top-1 {100 * metrics['top1']:.2f}%  ({metrics['seconds']:.1f} s on {metrics['device']})"]
-    fig = metrics.get("scheme_metrics") or {}
-    if fig.get("early") is not None:
-        gap = "-" if fig.get("gap") is None else f"{100 * fig['gap']:.2f} points"
-        lines.append(f"mean early decoding {100 * fig['early']:.2f}%, specialization gap {gap}")
-    for r in metrics["early_decoding"]:
+def _summary(metrics) -> list[str]:
+    """The lines printed after a finished run (``metrics``: its RunResult)."""
+    lines = [f"top-1 {100 * metrics.top1:.2f}%  ({metrics.seconds:.1f} s on {metrics.device})"]
+    fig = metrics.scheme_metrics
+    if fig is not None and fig.early is not None:
+        gap = "-" if fig.gap is None else f"{100 * fig.gap:.2f} points"
+        lines.append(f"mean early decoding {100 * fig.early:.2f}%, specialization gap {gap}")
+    for r in metrics.early_decoding:
         lines.append(f"early decoding {r['stage']}#{r['index']} ({r['code']}): {100 * r['accuracy']:.2f}%")
-    b = metrics.get("binary")
+    b = metrics.binary
     if b:
         lines.append(
-            f"binary classifiers: mean F1 {b['mean_f1']:.3f}, precision {b['mean_precision']:.3f}, "
-            f"recall {b['mean_recall']:.3f}, {100 * b['mean_fraction']:.1f}% of the parameters"
+            f"binary classifiers: mean F1 {b.mean_f1:.3f}, precision {b.mean_precision:.3f}, "
+            f"recall {b.mean_recall:.3f}, {100 * b.param_fraction:.1f}% of the parameters"
         )
-    s = metrics.get("specialization")
+    s = metrics.specialization
     if s:
         act = ", ".join(f"{100 * e['accuracy']:.1f}" for e in s["active"])
         ina = ", ".join(f"{100 * e['accuracy']:.1f}" for e in s["inactive"])
@@ -331,13 +332,13 @@ class TrainCommand(_BaseCommand):
 
                 dist.destroy_process_group()
         if not main_rank:
-            if metrics["status"] != "ok":
-                raise CommandError(f"training failed: {metrics['reason']}")
+            if not metrics.ok:
+                raise CommandError(f"training failed: {metrics.reason}")
             return 0
         if args.json:
-            print_json(metrics)
-        if metrics["status"] != "ok":
-            raise CommandError(f"training failed: {metrics['reason']} (details in {out / 'metrics.json'})")
+            print_json(metrics.to_json())
+        if not metrics.ok:
+            raise CommandError(f"training failed: {metrics.reason} (details in {out / 'metrics.json'})")
         for line in _summary(metrics):
             err_console.print(line)
         err_console.print(f"wrote {out / 'metrics.json'}")
@@ -363,8 +364,8 @@ class PlotCommand(_BaseCommand):
             metrics = read_metrics(run)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        if metrics.get("status") != "ok":
-            raise UsageError(f"{run} is not a finished run (status {metrics.get('status')!r})")
+        if not metrics.ok:
+            raise UsageError(f"{run} is not a finished run (status {metrics.status!r})")
         try:
             figures = render_figures(metrics)
         except (KeyError, TypeError, ValueError) as exc:

@@ -47,13 +47,13 @@ def trial_scheme(trial, handle: StudyHandle):
         "study": d.name,
         "trial": trial.number,
         "objective": d.objective,
-        "values": rec["values"],
-        "proxy_metrics": rec["metrics"],
-        "params": rec["params"],
+        "values": rec.values,
+        "proxy_metrics": rec.metrics,
+        "params": rec.params,
         "dataset": d.dataset,
         "preset": d.preset,
         "epochs": d.epochs,
-        "paper_default": rec["paper_default"],
+        "paper_default": rec.paper_default,
     }
     if d.repeats != 1:
         provenance["repeats"] = d.repeats

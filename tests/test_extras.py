@@ -7,6 +7,7 @@ sys.meta_path that raises ModuleNotFoundError for the blocked top-level names, a
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -271,9 +272,10 @@ def test_the_extras_table_covers_every_optional_import_in_the_package():
     optional = set(_extras._MODULES) | {"timm"}  # timm: the timm registration module, a dev dependency
     found = set()
     for path in (ROOT / "codesearch").rglob("*.py"):
-        for m in re.finditer(
-            r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", path.read_text(encoding="utf-8"), re.MULTILINE
-        ):
-            found.add(m.group(1))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(a.name.partition(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.partition(".")[0])
     third_party = found - stdlib - core
     assert third_party <= optional, third_party - optional

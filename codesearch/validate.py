@@ -5,7 +5,8 @@ it. :func:`validate_scheme_data` returns every problem of one parsed file as a :
 of the field and one sentence): schema violations first, then, when the schema holds, the rules a schema
 cannot state (every codeword of a code has the code's weight, distinct codewords, K codewords per code, the
 blocks' ids defined, metrics equal to those recomputed from the matrix), checked by
-:func:`codesearch.schemefile.scheme_from_dict`.
+:func:`codesearch.schemefile.scheme_from_dict`. The schema half needs jsonschema (``pip install 'codesearch[validate]'``);
+``codesearch validate`` without it checks the matrix rules only and says so in one line.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from ._extras import require
 
 SCHEMA_RESOURCE = "scheme-v1.json"
 
@@ -41,21 +44,29 @@ def _path(parts) -> str:
     return out
 
 
-def validate_scheme_data(data) -> list[Problem]:
-    """Every problem of one parsed scheme document (an empty list: the file is valid)."""
-    try:
-        import jsonschema
-    except ModuleNotFoundError:  # pragma: no cover - a core dependency
-        raise RuntimeError("codesearch validate needs jsonschema: pip install jsonschema") from None
+def validate_scheme_data(data, *, schema: bool = True) -> list[Problem]:
+    """Every problem of one parsed scheme document (an empty list: the file is valid).
+
+    ``schema=False`` checks the matrix rules only (what reading the file checks), without the JSON Schema;
+    with ``schema=True`` jsonschema must be installed (``codesearch[validate]``), else
+    :class:`codesearch._extras.MissingExtraError`."""
     from .schemefile import SchemeFileError, scheme_from_dict
 
-    validator = jsonschema.Draft202012Validator(scheme_json_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    if errors:
-        return [
-            Problem(_path(e.absolute_path), e.message if len(e.message) <= 200 else e.message[:197] + "...")
-            for e in errors
-        ]
+    if schema:
+        require("validate", "the JSON Schema check")
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator(scheme_json_schema())
+        errors = sorted(
+            validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+        )
+        if errors:
+            return [
+                Problem(
+                    _path(e.absolute_path), e.message if len(e.message) <= 200 else e.message[:197] + "..."
+                )
+                for e in errors
+            ]
     try:
         scheme_from_dict(data, "<scheme>")
     except SchemeFileError as exc:

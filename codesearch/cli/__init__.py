@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from .. import __version__
+from .._extras import MissingExtraError, extra_for_module
 from ._base import CommandError, UsageError, _BaseCommand, err_console
 
 
@@ -66,6 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         err_console.print(f"codesearch {args.command}: error: {exc}", soft_wrap=True)
         return 1
+    except MissingExtraError as exc:
+        return _missing_extra(args, exc)
+    except ModuleNotFoundError as exc:
+        # An optional library that no require() guarded: the same one line; any other module re-raises.
+        missing = extra_for_module(exc)
+        if missing is None:
+            raise
+        return _missing_extra(args, missing)
     except KeyboardInterrupt:
         err_console.print("codesearch: interrupted")
         return 130
@@ -73,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         restore()
+
+
+def _missing_extra(args, exc: MissingExtraError) -> int:
+    """``codesearch train: needs PyTorch, which is not installed; install it with: pip install ...``, exit 2."""
+    where = " ".join(w for w in (args.command, getattr(args, "study_command", None)) if w)
+    err_console.print(f"codesearch {where}: {exc}", soft_wrap=True)
+    return 2
 
 
 def _sigterm_as_interrupt():

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 
+from .._extras import require
 from ._base import (
     CommandError,
     UsageError,
@@ -385,6 +386,8 @@ class ShowCommand(_BaseCommand):
     def run(self, args):
         from rich.text import Text
 
+        if args.png:
+            require("plot", "--png")
         scheme = _read(args.file)
         _check_out(args.png, args.force)
         out_console.print(_summary_table(scheme, args.file))
@@ -512,8 +515,17 @@ class ValidateCommand(_BaseCommand):
         p.add_argument("--json", action="store_true", help="one JSON report on stdout")
 
     def run(self, args):
+        from .._extras import available
         from ..validate import Problem, validate_scheme_data
 
+        # Without jsonschema (not in the core install) the matrix rules are still checked; say so once.
+        schema = available("validate")
+        if not schema:
+            err_console.print(
+                "note: jsonschema is not installed, so the JSON Schema is not checked, only the matrix rules; "
+                "install it with: pip install 'codesearch[validate]'",
+                soft_wrap=True,
+            )
         reports = []
         for name in args.files:
             try:
@@ -523,7 +535,7 @@ class ValidateCommand(_BaseCommand):
             except (ValueError, RecursionError) as exc:
                 problems = [Problem("", f"not valid JSON ({type(exc).__name__})")]
             else:
-                problems = validate_scheme_data(data)
+                problems = validate_scheme_data(data, schema=schema)
             reports.append(
                 {
                     "file": name,
@@ -535,9 +547,10 @@ class ValidateCommand(_BaseCommand):
                 where = f"field '{q.field}': " if q.field else ""
                 err_console.print(f"{name}: {where}{q.message}", soft_wrap=True)
             if not problems:
-                err_console.print(f"{name}: valid scheme JSON v1", soft_wrap=True)
+                verdict = "valid scheme JSON v1" if schema else "passes the matrix rules (schema not checked)"
+                err_console.print(f"{name}: {verdict}", soft_wrap=True)
         if args.json:
-            print_json({"files": reports})
+            print_json({"schema_checked": schema, "files": reports})
         return 0 if all(r["valid"] for r in reports) else 1
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .._extras import require
 from ._base import (
     CommandError,
     UsageError,
@@ -155,6 +156,7 @@ class CompareCommand(_BaseCommand):
         )
 
     def run(self, args: argparse.Namespace) -> int:
+        require("train")
         from ..schemefile import SchemeFileError, read_scheme
         from ..train import (
             COMPARE_JSON,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .._extras import require
 from ._base import CommandError, UsageError, _BaseCommand, clean, nonneg_int, out_console, plain, print_json
 
 
@@ -40,6 +41,7 @@ class ModelCommand(_BaseCommand):
         p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
     def run(self, args) -> int:
+        require("model")
         from ..codes import PRESETS
         from ..model import ModelConfigError, default_scheme_path
 
@@ -114,6 +116,7 @@ class ExtractCommand(_BaseCommand):
         p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
 
     def run(self, args) -> int:
+        require("model")
         out = Path(args.out)
         if out.exists() and not args.force:
             raise UsageError(f"{out} exists; pass --force to overwrite it")

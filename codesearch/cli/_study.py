@@ -9,6 +9,7 @@ import argparse
 import json
 import signal
 
+from .._extras import require
 from ._base import (
     CommandError,
     UsageError,
@@ -518,6 +519,9 @@ class StudyCommand(_BaseCommand):
         sub = getattr(args, "_study_sub", None)
         if sub is None:
             raise UsageError("choose a sub-command: " + ", ".join(s.name for s in self.subcommands))
+        require("study")
+        if (getattr(args, "storage", None) or "").startswith("postgresql+psycopg://"):
+            require("postgres", "PostgreSQL storage")
         from ..study import StudyError, StudyUsageError
 
         try:

@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from .._extras import require
 from ._base import (
     CommandError,
     UsageError,
@@ -246,6 +247,7 @@ class TrainCommand(_BaseCommand):
         p.add_argument("--json", action="store_true", help="print metrics.json on stdout at the end")
 
     def run(self, args: argparse.Namespace) -> int:
+        require("train")
         from ..schemefile import SchemeFileError, read_scheme
         from ..train import (
             CHECKPOINT_NAME,
@@ -355,6 +357,7 @@ class PlotCommand(_BaseCommand):
         p.add_argument("--force", action="store_true", help="overwrite existing PNGs")
 
     def run(self, args: argparse.Namespace) -> int:
+        require("train")
         from ..train import read_metrics, render_figures, write_figures
 
         run = Path(args.run)

@@ -1,16 +1,15 @@
 """Coded ResNeXt in PyTorch: networks from a preset and a coding scheme, binary-classifier extraction.
 
-Needs PyTorch (``pip install torch``). Quick start::
+Needs PyTorch (``pip install 'codesearch[train]'``). Quick start::
 
     from codesearch.model import create_model
     model = create_model("proxy-s", scheme)          # scheme: codesearch.codes.Scheme
     out = model(x, labels)                           # ModelOutput: logits, coding_loss, block_losses, energies
 """
 
-try:
-    import torch  # noqa: F401
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("codesearch.model needs PyTorch; install it with `pip install torch`.") from exc
+from .._extras import require
+
+require("model", "codesearch.model")
 
 from ._binary import (
     BinaryClassifier,

@@ -28,8 +28,9 @@ from ._errors import StudyUsageError
 
 #: Generator methods searched by default: the paper's lexicode and two fast stochastic searches.
 DEFAULT_METHODS = ("lexicode", "anneal", "random")
-#: Generator options per method: the annealer's default budget (60 000 moves, ~13 s for K=10) is cut to
-#: 5 000 (~1 s, the same d and about the same pairs at d for K=10 and K=100) so a code costs less than a proxy run.
+#: Generator options per method: the annealer's default budget (10 000 scored moves for K <= 200, 40 000 above)
+#: is cut to 5 000 (~1 s, the same d and about the same pairs at d for K=10 and K=100) so a code costs less than
+#: a proxy run.
 DEFAULT_METHOD_PARAMS = {"anneal": {"iters": 5000}}
 #: Method of the paper's default configuration (its Algorithm 1).
 PAPER_METHOD = "lexicode"

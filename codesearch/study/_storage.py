@@ -128,12 +128,9 @@ def open_storage(spec: StorageSpec, heartbeat: HeartbeatOptions | None = None, n
                 "it); give another --storage path."
             ) from None
     if spec.kind == "postgres":
-        try:
-            import psycopg  # noqa: F401
-        except ImportError:
-            raise StudyUsageError(
-                "PostgreSQL storage needs psycopg 3: pip install 'codesearch[postgres]'."
-            ) from None
+        from .._extras import require
+
+        require("postgres", "PostgreSQL storage")
     if spec.kind == "sqlite" and spec.path is not None:
         Path(spec.path).parent.mkdir(parents=True, exist_ok=True)
     kwargs = {}

@@ -90,7 +90,7 @@ class WorkerReport:
     stopped_by: str = ""  # "n_trials", "timeout", "interrupted"
 
 
-def make_sampler(definition, seed: int):
+def make_sampler(seed: int):
     import optuna
 
     # constant_liar: running trials of other workers count as bad guesses, so workers spread out
@@ -170,7 +170,7 @@ class Worker:
                 },
             )
         self.index, self.seed = index, seed
-        study.sampler = make_sampler(self.handle.definition, seed)
+        study.sampler = make_sampler(seed)
         study.pruner = make_pruner(self.handle.definition)
         return index, seed
 

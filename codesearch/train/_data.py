@@ -12,7 +12,6 @@ ordinary torch datasets read through a DataLoader.
 
 from __future__ import annotations
 
-import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ DIGITS_SPLIT_SEED = 0  # the split is fixed, independent of the run's seed
 
 CIFAR_MEAN = {"cifar10": (0.4914, 0.4822, 0.4465), "cifar100": (0.5071, 0.4865, 0.4409)}
 CIFAR_STD = {"cifar10": (0.2470, 0.2435, 0.2616), "cifar100": (0.2673, 0.2564, 0.2762)}
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".pgm", ".tif", ".tiff", ".webp")
 
 
 class DatasetError(TrainConfigError):
@@ -328,10 +326,6 @@ def load_cifar_bundle(config: TrainConfig) -> DataBundle:
 
 
 # -- image folder -----------------------------------------------------------------------------------
-def _has_images(folder: Path) -> bool:
-    return any(p.suffix.lower() in IMAGE_EXTENSIONS for p in folder.rglob("*") if p.is_file())
-
-
 def load_imagefolder_bundle(config: TrainConfig) -> DataBundle:
     """``data_root`` holds either ``train/`` and ``test/`` (or ``val/``) folders of class subfolders, or
     the class subfolders themselves (then a fixed stratified 80/20 split). Images are resized to the
@@ -424,7 +418,7 @@ DATASETS: dict[str, Callable[[TrainConfig], DataBundle]] = {
 }
 
 
-def dataset_num_classes(name: str, data_root: str | os.PathLike | None = None) -> int | None:
+def dataset_num_classes(name: str) -> int | None:
     """K of a dataset without loading it (None for imagefolder, whose K is the number of folders)."""
     return {"digits": 10, "digit-pairs": 100, "cifar10": 10, "cifar100": 100}.get(name)
 

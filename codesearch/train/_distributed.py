@@ -131,7 +131,7 @@ def iter_rank_batches(
         yield x, torch.as_tensor(y, dtype=torch.int64)
 
 
-def wrap_model(model, ctx: DistributedContext, device: torch.device, sync_bn: bool = False):
+def wrap_model(model, device: torch.device, sync_bn: bool = False):
     """``model`` as DistributedDataParallel (parameters shared with ``model``); SyncBatchNorm with ``sync_bn``."""
     from torch.nn.parallel import DistributedDataParallel
 

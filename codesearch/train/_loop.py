@@ -446,7 +446,7 @@ def _train_and_evaluate(
         train_model = compile_model(model, config)
     else:  # the same parameters behind DistributedDataParallel; `model` stays the plain module
         steps_per_epoch = global_batch_count(len(bundle.train), config.batch_size, ctx)
-        train_model = compile_model(wrap_model(model, ctx, device, config.sync_bn), config)
+        train_model = compile_model(wrap_model(model, device, config.sync_bn), config)
     if steps_per_epoch == 0:
         raise TrainConfigError(f"The training set has {len(bundle.train)} sample(s); at least 2 are needed.")
     total_steps = steps_per_epoch * config.epochs

@@ -15,8 +15,8 @@ from rich.console import Console
 # When a stream is not a terminal (pipes, CI logs) rich would cut tables at 80 columns; use 160 there.
 # markup=False: the one console configuration of the CLI. Text printed here often comes from files and
 # arguments, so rich never reads "[...]" in it as markup; no print call passes markup options of its own.
-err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
-out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, highlight=False, markup=False, width=None if sys.stderr.isatty() else 160)
+out_console = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
 
 
 class UsageError(Exception):

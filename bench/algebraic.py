@@ -21,12 +21,20 @@ from paper import CONFIGS
 def main() -> None:
     import numpy as np
 
-    from codesearch.codes import _orbits
-    from codesearch.codes._algebraic import AlgebraicGenerator, CandidatePool, _cut_units, candidate_words
-    from codesearch.codes._bounds import lp_min_pairs, max_distance_bound
-    from codesearch.codes._code import ConstantWeightCode
-    from codesearch.codes._generator import GenerateRequest
-    from codesearch.codes._metrics import pairs_at_min_distance
+    from codesearch.codes import (
+        ConstantWeightCode,
+        GenerateRequest,
+        lp_min_pairs,
+        max_distance_bound,
+        pairs_at_min_distance,
+    )
+    from codesearch.codes.algebra import _orbits
+    from codesearch.codes.generators._algebraic import (
+        AlgebraicGenerator,
+        CandidatePool,
+        _cut_units,
+        candidate_words,
+    )
 
     gen = AlgebraicGenerator()
     print(f"{'(K, N, w)':<16}{'d':>3}{'pairs':>9}{'LP>=':>7}{'spread':>8}{'sec':>8}{'bound':>7}  source")

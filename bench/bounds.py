@@ -18,7 +18,7 @@ from paper import CONFIGS
 
 
 def _random_code(k: int, n: int, w: int, seed: int = 0):
-    from codesearch.codes._code import ConstantWeightCode
+    from codesearch.codes import ConstantWeightCode
 
     rng = np.random.default_rng(seed)
     rows: set[tuple[int, ...]] = set()
@@ -29,8 +29,8 @@ def _random_code(k: int, n: int, w: int, seed: int = 0):
 
 def main() -> None:
     t = time.perf_counter()
-    from codesearch.codes import _bounds as b
-    from codesearch.codes._robustness import (
+    from codesearch.codes import bounds as b
+    from codesearch.codes import (
         flip_decoding_accuracy,
         noise_decoding_accuracy,
         robustness_report,

@@ -23,7 +23,7 @@ OLD_RECORDED_S = 436.6
 
 
 def old_run_seconds() -> float:
-    from codesearch.io import read_scheme
+    from codesearch.schemefile import read_scheme
     from codesearch.train import TrainConfig, run_training
 
     scheme = read_scheme("runs/exp-schemes/d8.json")

@@ -68,8 +68,7 @@ def grid(points: int, seed: int, kmax: int) -> list[tuple[int, int, int]]:
 
 def run_point(point: tuple[int, int, int]) -> dict:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from codesearch.codes._generator import GenerateRequest, generate
-    from codesearch.codes._random import score_matrix
+    from codesearch.codes import GenerateRequest, generate, score_matrix
 
     k, n, w = point
     t0 = time.perf_counter()

@@ -20,9 +20,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from paper import PAPER_SCHEMES
 
-from codesearch.codes._bounds import lp_min_pairs, max_distance_bound
-from codesearch.codes._generator import GenerateRequest, GenerationError, generate
-from codesearch.codes._random import score_matrix
+from codesearch.codes import (
+    GenerateRequest,
+    GenerationError,
+    generate,
+    lp_min_pairs,
+    max_distance_bound,
+    score_matrix,
+)
 
 #: (K, N, w), the paper's (d, pairs at d, spread) for comparison
 ROWS = [(key, (p["d"], p["pairs"], p["columns"][1] - p["columns"][0])) for key, p in PAPER_SCHEMES.items()]

@@ -20,9 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from codesearch.codes import Scheme, SchemeCode, code_metrics
-from codesearch.codes._generator import GenerateRequest, generate
-from codesearch.io import read_scheme, write_scheme
+from codesearch.codes import GenerateRequest, Scheme, SchemeCode, code_metrics, generate
+from codesearch.schemefile import read_scheme, write_scheme
 
 PLAN = ("20/20", "20/20", "8/20", "4/20", "4/20")
 # label: (method, seed, min_distance) of the 8/20 code

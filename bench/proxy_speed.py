@@ -34,7 +34,7 @@ from proxy_schemes import build
 def measure(setting: str, out: Path, seed: int) -> dict:
     import torch
 
-    from codesearch.io import read_scheme
+    from codesearch.schemefile import read_scheme
     from codesearch.train import TrainConfig, run_training, scheme_metrics
 
     torch.set_num_threads(1)
@@ -56,14 +56,14 @@ def measure(setting: str, out: Path, seed: int) -> dict:
         "setting": setting,
         "config": SETTINGS[setting],
         "seed": seed,
-        "status": m["status"],
+        "status": m.status,
         "wall_seconds": w1 - w0,
         "cpu_seconds": c1 - c0,
         "train_wall": we - w0,
         "train_cpu": ce - c0,
         "eval_wall": w1 - we,
         "eval_cpu": c1 - ce,
-        "metrics": scheme_metrics(m),
+        "metrics": scheme_metrics(m).to_json(),
     }
     if setting == "fast":
         res["removal_test"] = removal_timing(folder, config)
@@ -72,9 +72,12 @@ def measure(setting: str, out: Path, seed: int) -> dict:
 
 def removal_timing(run_dir: Path, config) -> dict:
     from codesearch.model import load_model_from_checkpoint
-    from codesearch.train import default_specialization_block, load_dataset
-    from codesearch.train._evaluate import specialization
-    from codesearch.train._fasteval import specialization_shared_prefix
+    from codesearch.train import (
+        default_specialization_block,
+        load_dataset,
+        specialization,
+        specialization_shared_prefix,
+    )
 
     model = load_model_from_checkpoint(run_dir / "checkpoint.pt").eval()
     test = load_dataset(config).test
@@ -99,9 +102,8 @@ def profile(steps: int = 10) -> int:
     import torch.nn.functional as F
     from torch.utils.flop_counter import FlopCounterMode
 
-    from codesearch.io import read_scheme
-    from codesearch.train import TrainConfig, load_dataset
-    from codesearch.train._loop import build_model
+    from codesearch.schemefile import read_scheme
+    from codesearch.train import TrainConfig, build_model, load_dataset
 
     torch.set_num_threads(1)
     config = TrainConfig(dataset="digit-pairs", preset="proxy-s100", **SETTINGS["slow"])

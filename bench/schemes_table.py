@@ -14,7 +14,7 @@ from pathlib import Path
 from paper import paper_summary
 
 from codesearch.codes import code_metrics
-from codesearch.io import read_scheme
+from codesearch.schemefile import read_scheme
 
 
 def rows(paths):

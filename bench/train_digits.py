@@ -23,8 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from codesearch.codes import Scheme, SchemeCode, get_preset
-from codesearch.codes._generator import GenerateRequest, generate
+from codesearch.codes import GenerateRequest, Scheme, SchemeCode, generate, get_preset
 
 TASKS = {
     # dataset, preset, TrainConfig overrides
@@ -49,7 +48,7 @@ PLANS = {"digits": None, "digit-pairs": "20/20,20/20,8/20,4/20,4/20"}
 
 
 def build_scheme(preset_name: str, method: str, seed: int, cache_dir: str | None = None) -> Scheme:
-    from codesearch.io import read_scheme, write_scheme
+    from codesearch.schemefile import read_scheme, write_scheme
 
     path = Path(cache_dir) / f"{preset_name}-{method}-seed{seed}.json" if cache_dir else None
     if path is not None and path.exists():
@@ -88,21 +87,21 @@ def parse_setting(text: str) -> tuple[str, object]:
     return name, raw
 
 
-def summarize(m: dict) -> dict:
-    s = m["specialization"]
+def summarize(m) -> dict:
+    """The benchmark's record of one run (``m``: its RunResult)."""
+    s = m.specialization
     return {
-        "seconds": round(m["seconds"], 1),
-        "train_seconds": round(m["train_seconds"], 1),
-        "eval_seconds": round(m["eval_seconds"], 1),
-        "top1": round(100 * m["top1"], 2),
+        "seconds": round(m.seconds, 1),
+        "train_seconds": round(m.train_seconds, 1),
+        "eval_seconds": round(m.eval_seconds, 1),
+        "top1": round(100 * m.top1, 2),
         "early_decoding": {
-            f"{r['stage']}#{r['index']} {r['code']}": round(100 * r["accuracy"], 2)
-            for r in m["early_decoding"]
+            f"{r['stage']}#{r['index']} {r['code']}": round(100 * r["accuracy"], 2) for r in m.early_decoding
         },
-        "binary_mean_f1": round(m["binary"]["mean_f1"], 4),
-        "binary_mean_precision": round(m["binary"]["mean_precision"], 4),
-        "binary_mean_recall": round(m["binary"]["mean_recall"], 4),
-        "binary_mean_fraction": round(m["binary"]["mean_fraction"], 4),
+        "binary_mean_f1": round(m.binary.mean_f1, 4),
+        "binary_mean_precision": round(m.binary.mean_precision, 4),
+        "binary_mean_recall": round(m.binary.mean_recall, 4),
+        "binary_mean_fraction": round(m.binary.param_fraction, 4),
         "specialization_block": f"{s['stage']}#{s['index']} {s['code']}",
         "specialization_baseline": round(100 * s["baseline"], 2),
         "remove_active": [round(100 * e["accuracy"], 2) for e in s["active"]],
@@ -111,15 +110,15 @@ def summarize(m: dict) -> dict:
     }
 
 
-def targets(m: dict) -> dict:
-    s = m["specialization"]
+def targets(m) -> dict:
+    s = m.specialization
     worst_inactive = min(e["accuracy"] for e in s["inactive"])
     all_active = s["active"][-1]["accuracy"]
     return {
-        "run <= 60 s": m["seconds"] <= 60,
-        "top-1 >= 95%": m["top1"] >= 0.95,
-        "last block early decoding >= 85%": m["early_decoding"][-1]["accuracy"] >= 0.85,
-        "mean binary F1 >= 0.85": m["binary"]["mean_f1"] >= 0.85,
+        "run <= 60 s": m.seconds <= 60,
+        "top-1 >= 95%": m.top1 >= 0.95,
+        "last block early decoding >= 85%": m.early_decoding[-1]["accuracy"] >= 0.85,
+        "mean binary F1 >= 0.85": m.binary.mean_f1 >= 0.85,
         "removing inactive costs <= 1 point": s["baseline"] - worst_inactive <= 0.01,
         "removing all active costs more than removing inactive": (s["baseline"] - all_active)
         > (s["baseline"] - worst_inactive) + 0.01,
@@ -136,9 +135,7 @@ def binary_speed(run_dir: Path, config, classes: int) -> dict:
     import torch
 
     from codesearch.model import extract_binary_classifier, load_model_from_checkpoint
-    from codesearch.train import iter_batches, load_dataset
-    from codesearch.train._evaluate import binary_scores
-    from codesearch.train._loop import _take
+    from codesearch.train import ArrayDataset, binary_scores, iter_batches, load_dataset
 
     model = load_model_from_checkpoint(run_dir / "checkpoint.pt")
     bundle = load_dataset(config)
@@ -147,7 +144,8 @@ def binary_speed(run_dir: Path, config, classes: int) -> dict:
         keep = np.sort(
             np.random.default_rng(config.seed).permutation(len(train))[: config.binary_train_limit]
         )
-        train = _take(train, keep)
+        idx = torch.from_numpy(keep)
+        train = ArrayDataset(train.x[idx], train.y[idx])
     amp = contextlib.nullcontext
     t0 = time.perf_counter()
     (s_train, s_test), _ = binary_scores(model, [train, bundle.test], config.eval_batch_size, "cpu", amp)
@@ -234,13 +232,13 @@ def main() -> int:
         t_scheme = time.perf_counter() - t0
         config = TrainConfig(dataset=dataset, preset=preset, **overrides)
         m = run_training(config, scheme, out_dir=out_root / name, overwrite=True)
-        if m["status"] != "ok":
-            print(f"{name}: run failed: {m['reason']}", file=sys.stderr)
+        if not m.ok:
+            print(f"{name}: run failed: {m.reason}", file=sys.stderr)
             return 1
         summary = summarize(m)
         summary["scheme_seconds"] = round(t_scheme, 1)
         summary["threads"] = torch.get_num_threads()
-        summary["device"] = m["device"]
+        summary["device"] = m.device
         summary["codes"] = {c.id: {"d": c.code.d, "method": c.method} for c in scheme.codes}
         summary["config"] = overrides
         if args.binary_speed:

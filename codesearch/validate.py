@@ -5,7 +5,7 @@ it. :func:`validate_scheme_data` returns every problem of one parsed file as a :
 of the field and one sentence): schema violations first, then, when the schema holds, the rules a schema
 cannot state (every codeword of a code has the code's weight, distinct codewords, K codewords per code, the
 blocks' ids defined, metrics equal to those recomputed from the matrix), checked by
-:func:`codesearch.io.scheme_from_dict`.
+:func:`codesearch.schemefile.scheme_from_dict`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def validate_scheme_data(data) -> list[Problem]:
         import jsonschema
     except ModuleNotFoundError:  # pragma: no cover - a core dependency
         raise RuntimeError("codesearch validate needs jsonschema: pip install jsonschema") from None
-    from .io import SchemeFileError, scheme_from_dict
+    from .schemefile import SchemeFileError, scheme_from_dict
 
     validator = jsonschema.Draft202012Validator(scheme_json_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codesearch.cli import main
-from codesearch.io import export_paper, paper_dict_name, read_scheme
+from codesearch.schemefile import export_paper, paper_dict_name, read_scheme
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = {

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from codesearch.codes import get_preset, max_distance_bound, pairs_at_min_distance
-from codesearch.io import read_scheme
+from codesearch.schemefile import read_scheme
 
 SCHEMES = Path(__file__).resolve().parents[1] / "schemes"
 

@@ -61,13 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._cmd.run(args) or 0)
     except UsageError as exc:
-        err_console.print(f"codesearch {args.command}: error: {exc}", markup=False, soft_wrap=True)
+        err_console.print(f"codesearch {args.command}: error: {exc}", soft_wrap=True)
         return 2
     except CommandError as exc:
-        err_console.print(f"codesearch {args.command}: error: {exc}", markup=False, soft_wrap=True)
+        err_console.print(f"codesearch {args.command}: error: {exc}", soft_wrap=True)
         return 1
     except KeyboardInterrupt:
-        err_console.print("codesearch: interrupted", markup=False)
+        err_console.print("codesearch: interrupted")
         return 130
     except BrokenPipeError:
         return 1

@@ -13,8 +13,10 @@ from rich.console import Console
 
 # Progress, logs and human output go to stderr; --json output alone goes to stdout.
 # When a stream is not a terminal (pipes, CI logs) rich would cut tables at 80 columns; use 160 there.
-err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
-out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+# markup=False: the one console configuration of the CLI. Text printed here often comes from files and
+# arguments, so rich never reads "[...]" in it as markup; no print call passes markup options of its own.
+err_console = Console(stderr=True, highlight=False, markup=False, width=None if sys.stderr.isatty() else 160)
+out_console = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
 
 
 class UsageError(Exception):
@@ -40,7 +42,7 @@ class _BaseCommand(abc.ABC):
 
 def clean(text) -> str:
     """``text`` with control characters (ANSI escapes, newlines, NUL ...) shown as escapes, for printing
-    strings that come from a file or an argument; combine with :func:`plain` or ``markup=False``."""
+    strings that come from a file or an argument; the consoles below already print without markup."""
     s = str(text)
     if s.isprintable():
         return s

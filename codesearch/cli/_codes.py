@@ -9,7 +9,6 @@ import sys
 import time
 from contextlib import contextmanager
 from fractions import Fraction
-from math import comb
 from pathlib import Path
 
 from ._base import (
@@ -25,8 +24,6 @@ from ._base import (
     positive_int,
     print_json,
 )
-
-MAX_AUTO_SUBNNS = 64  # the largest N `generate --ratio` tries when choosing N itself
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -75,7 +72,7 @@ def progress_display(description: str):
 
 
 def _read(path: str):
-    from ..io import SchemeFileError, read_scheme
+    from ..schemefile import SchemeFileError, read_scheme
 
     try:
         scheme = read_scheme(path)
@@ -111,7 +108,7 @@ def _check_sizes(classes: int | None, subnns: int | None) -> None:
 
 
 def _write_or_print(text: str, out: str | None, force: bool) -> None:
-    from ..io import write_text_atomic
+    from .._atomic import write_text_atomic
 
     if out is None:
         sys.stdout.write(text)
@@ -134,7 +131,7 @@ def _check_out(out: str | None, force: bool) -> None:
 
 # -- generate --------------------------------------------------------------------------------------
 def _run_generator(method, classes, n, w, seed, min_distance, time_limit, progress):
-    from ..codes._generator import GenerateRequest, GenerationError, generate
+    from ..codes import GenerateRequest, GenerationError, generate
 
     _check_sizes(classes, n)
     req = GenerateRequest(classes, n, w, seed=seed, min_distance=min_distance, time_limit=time_limit)
@@ -144,37 +141,6 @@ def _run_generator(method, classes, n, w, seed, min_distance, time_limit, progre
         raise CommandError(str(exc)) from None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-
-
-def choose_subnns(
-    classes: int, r: Fraction, min_distance: int, method: str, seed: int, time_limit: float, progress
-) -> tuple[object, list[str]]:
-    """Smallest N (a multiple of r's denominator) with C(N, w) >= K where a code at d >= min_distance
-    is found. Returns the generator result and the reasons each smaller N was skipped."""
-    from ..codes._bounds import max_distance_bound
-    from ..codes._generator import GenerateRequest, GenerationError, generate
-
-    reasons: list[str] = []
-    m = 1
-    while r.denominator * m <= MAX_AUTO_SUBNNS:
-        n, w = r.denominator * m, r.numerator * m
-        m += 1
-        if comb(n, w) < classes:
-            reasons.append(f"N={n}, w={w}: only C({n},{w})={comb(n, w)} words < {classes} classes")
-            continue
-        bound = max_distance_bound(classes, n, w)
-        if bound < min_distance:
-            reasons.append(f"N={n}, w={w}: the Johnson/LP bound allows d <= {bound} < {min_distance}")
-            continue
-        req = GenerateRequest(classes, n, w, seed=seed, min_distance=min_distance, time_limit=time_limit)
-        try:
-            return generate(method, req, progress), reasons
-        except GenerationError as exc:
-            reasons.append(f"N={n}, w={w}: {method} found no code with d >= {min_distance} ({exc})")
-    raise UsageError(
-        f"no N <= {MAX_AUTO_SUBNNS} with ratio {r} gives {classes} codewords at distance >= {min_distance}; "
-        "pass --subnns or a lower --min-distance"
-    )
 
 
 def _summary_table(scheme, title: str):
@@ -242,9 +208,8 @@ class GenerateCommand(_BaseCommand):
         p.add_argument("--json", action="store_true", help="print the scheme JSON on stdout")
 
     def run(self, args: argparse.Namespace) -> int:
-        from ..codes import Scheme, SchemeCode, get_preset
-        from ..codes._generator import generator_names
-        from ..io import dumps_scheme
+        from ..codes import Scheme, SchemeCode, generator_names, get_preset
+        from ..schemefile import dumps_scheme
 
         if args.method not in generator_names():
             raise UsageError(f"unknown method {args.method!r}; choose one of: {', '.join(generator_names())}")
@@ -302,10 +267,15 @@ class GenerateCommand(_BaseCommand):
             else:
                 r = parse_ratio(args.ratio)
                 md = args.min_distance if args.min_distance is not None else 4
+                from ..codes import NoSubnnsFound, choose_subnns
+
                 with progress_display(f"ratio {r}") as prog:
-                    res, reasons = choose_subnns(
-                        args.classes, r, md, args.method, args.seed, args.time_limit, prog
-                    )
+                    try:
+                        res, reasons = choose_subnns(
+                            args.classes, r, md, args.method, args.seed, args.time_limit, prog
+                        )
+                    except NoSubnnsFound as exc:
+                        raise UsageError(f"{exc}; pass --subnns or a lower --min-distance") from None
                 notes.extend(reasons)
                 notes.extend(res.notes)
                 notes.append(
@@ -315,36 +285,18 @@ class GenerateCommand(_BaseCommand):
             scheme = Scheme(args.classes, (SchemeCode(res.code, res.method, res.seed, res.params),))
         text = dumps_scheme(scheme)
         for note in notes:
-            err_console.print(note, markup=False, soft_wrap=True)
+            err_console.print(note, soft_wrap=True)
         if args.json:
             sys.stdout.write(text)
         else:
             out_console.print(_summary_table(scheme, "Generated scheme"))
         if args.out:
             _write_or_print(text, args.out, args.force)
-            err_console.print(f"wrote {args.out}", markup=False)
+            err_console.print(f"wrote {args.out}")
         return 0
 
 
 # -- score -------------------------------------------------------------------------------------------
-def score_scheme(scheme, sigmas, flips, trials, seed) -> dict:
-    from ..codes import code_metrics
-    from ..codes._robustness import robustness_report
-
-    return {
-        "num_classes": scheme.num_classes,
-        "codes": {
-            c.id: {
-                **code_metrics(c.code),
-                "robustness": robustness_report(
-                    c.code, sigmas=tuple(sigmas), flips=tuple(flips), trials=trials, seed=seed
-                ),
-            }
-            for c in scheme.codes
-        },
-    }
-
-
 class ScoreCommand(_BaseCommand):
     name = "score"
     help = "Score a scheme file: distances, balance, column relations, bounds, decoding robustness."
@@ -376,7 +328,9 @@ class ScoreCommand(_BaseCommand):
             raise UsageError(
                 f"--flips {max(args.flips)} is more than the {n_min} subNNs of the smallest code"
             )
-        report = score_scheme(scheme, args.sigma, args.flips, args.trials, args.seed)
+        from ..codes import scheme_scores
+
+        report = scheme_scores(scheme, args.sigma, args.flips, args.trials, args.seed)
         if args.json:
             print_json(report)
             return 0
@@ -404,36 +358,12 @@ class ScoreCommand(_BaseCommand):
 
 
 # -- show ----------------------------------------------------------------------------------------------
-def _heatmap_png(scheme, path: str, force: bool) -> None:
-    import io as _io
+def _write_heatmap(scheme, path: str, force: bool) -> None:
+    from .._atomic import write_bytes_atomic
+    from ..schemeplot import scheme_figure_png
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..codes import distance_spectrum
-    from ..io import write_bytes_atomic
-
-    fig, axes = plt.subplots(len(scheme.codes), 2, figsize=(11, 3.2 * len(scheme.codes) + 1), squeeze=False)
-    for row, c in zip(axes, scheme.codes):
-        ax = row[0]
-        ax.imshow(c.code.matrix, aspect="auto", cmap="Greys", interpolation="nearest")
-        ax.set_title(f"code {c.id}: K={c.code.size}, d={c.code.d}, spread={c.code.column_spread}")
-        ax.set_xlabel("subNN")
-        ax.set_ylabel("class")
-        spec = distance_spectrum(c.code)
-        ax = row[1]
-        ax.bar([str(d) for d in spec], list(spec.values()), color="tab:blue")
-        ax.set_title("distance histogram (pairs)")
-        ax.set_xlabel("Hamming distance")
-        ax.set_yscale("log" if max(spec.values()) > 50 * max(1, min(spec.values())) else "linear")
-    fig.tight_layout()
-    buf = _io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
     try:
-        write_bytes_atomic(path, buf.getvalue(), force=force)
+        write_bytes_atomic(path, scheme_figure_png(scheme), force=force)
     except FileExistsError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
@@ -481,8 +411,8 @@ class ShowCommand(_BaseCommand):
             )
             out_console.print(text)
         if args.png:
-            _heatmap_png(scheme, args.png, args.force)
-            err_console.print(f"wrote {args.png}", markup=False)
+            _write_heatmap(scheme, args.png, args.force)
+            err_console.print(f"wrote {args.png}")
         return 0
 
 
@@ -503,7 +433,7 @@ class ExportCommand(_BaseCommand):
         )
 
     def run(self, args):
-        from ..io import EXPORTS, export_paper
+        from ..schemefile import EXPORTS, export_paper
 
         scheme = _read(args.file)
         if args.name is not None and args.format != "paper":
@@ -534,8 +464,7 @@ class BoundsCommand(_BaseCommand):
     def run(self, args):
         from rich.table import Table
 
-        from ..codes._bounds import bounds_table, max_distance_bound
-        from ..codes._generator import GenerateRequest, validate_request
+        from ..codes import GenerateRequest, bounds_table, max_distance_bound, validate_request
 
         k, n, w = args.classes, args.subnns, args.active
         _check_sizes(k, n)
@@ -604,9 +533,9 @@ class ValidateCommand(_BaseCommand):
             )
             for q in problems:
                 where = f"field '{q.field}': " if q.field else ""
-                err_console.print(f"{name}: {where}{q.message}", markup=False, soft_wrap=True)
+                err_console.print(f"{name}: {where}{q.message}", soft_wrap=True)
             if not problems:
-                err_console.print(f"{name}: valid scheme JSON v1", markup=False, soft_wrap=True)
+                err_console.print(f"{name}: valid scheme JSON v1", soft_wrap=True)
         if args.json:
             print_json({"files": reports})
         return 0 if all(r["valid"] for r in reports) else 1

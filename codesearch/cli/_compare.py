@@ -98,7 +98,6 @@ def run_progress(event: str, info: dict) -> None:
         err_console.print(
             f"{info['total']} run(s): {info['reused']} finished already (reused), "
             f"{info['total'] - info['reused']} to train, {info['jobs']} at a time",
-            markup=False,
         )
     elif event == "run":
         what = (
@@ -109,7 +108,6 @@ def run_progress(event: str, info: dict) -> None:
         secs = f" ({info['seconds']:.0f} s)" if info.get("seconds") is not None else ""
         err_console.print(
             f"[{info['done']}/{info['total']}] {info['label']} seed {info['seed']}: {what}{secs}",
-            markup=False,
         )
 
 
@@ -157,7 +155,7 @@ class CompareCommand(_BaseCommand):
         )
 
     def run(self, args: argparse.Namespace) -> int:
-        from ..io import SchemeFileError, read_scheme
+        from ..schemefile import SchemeFileError, read_scheme
         from ..train import (
             COMPARE_JSON,
             COMPARE_PNG,
@@ -227,10 +225,9 @@ class CompareCommand(_BaseCommand):
         for r in failed:
             err_console.print(
                 f"run {r.label} seed {r.seed} {r.status}: {r.reason} (left out of the statistics)",
-                markup=False,
             )
         for p in paths:
-            err_console.print(f"wrote {p}", markup=False)
+            err_console.print(f"wrote {p}")
         return 0
 
 

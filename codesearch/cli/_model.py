@@ -11,7 +11,7 @@ from ._base import CommandError, UsageError, _BaseCommand, clean, nonneg_int, ou
 
 
 def _load_scheme(path: str):
-    from ..io import SchemeFileError, read_scheme
+    from ..schemefile import SchemeFileError, read_scheme
 
     try:
         return read_scheme(path)
@@ -41,7 +41,7 @@ class ModelCommand(_BaseCommand):
 
     def run(self, args) -> int:
         from ..codes import PRESETS
-        from ..model._config import ModelConfigError, default_scheme_path
+        from ..model import ModelConfigError, default_scheme_path
 
         if args.preset not in PRESETS:
             raise UsageError(f"unknown preset {args.preset!r}; choose one of: {', '.join(PRESETS)}")
@@ -92,9 +92,7 @@ class ModelCommand(_BaseCommand):
             )
         t.add_row("fc", "", "", f"{r['head']:,}", f"{r['head'] / total:.1%}")
         t.add_row("total", "", "", f"{total:,}", "100.0%")
-        out_console.print(
-            f"scheme: {clean(r['scheme'])}" + (" (every block plain)" if r["plain"] else ""), markup=False
-        )
+        out_console.print(f"scheme: {clean(r['scheme'])}" + (" (every block plain)" if r["plain"] else ""))
         out_console.print(t)
         b = r["binary_classifier"]
         out_console.print(
@@ -175,7 +173,6 @@ class ExtractCommand(_BaseCommand):
             out_console.print(
                 f"wrote {out}: binary classifier of {label}, {params:,} parameters "
                 f"({params / total:.1%} of {total:,}), {_human_size(size)}",
-                markup=False,
                 soft_wrap=True,
             )
         return 0

@@ -21,11 +21,7 @@ from ._base import (
     positive_int,
     print_json,
 )
-
-_STORAGE_HELP = (
-    "journal file path, sqlite:///FILE (one process) or postgresql+psycopg://user:pass@host/db "
-    "(default: runs/NAME/journal.log)"
-)
+from ._study_common import StudySubcommand as _Sub
 
 
 def _fmt(v, digits: int = 4) -> str:
@@ -42,23 +38,9 @@ def _values_text(values: dict | None) -> str:
     return ", ".join(f"{k}={_fmt(v)}" for k, v in values.items())
 
 
-class _Sub:
-    """One sub-command of ``study``: declares its flags and runs with the parsed namespace."""
-
-    name: str
-    help: str
-
-    def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("name", metavar="NAME", help="study name")
-        p.add_argument("--storage", help=_STORAGE_HELP)
-
-    def __call__(self, args: argparse.Namespace) -> int:
-        raise NotImplementedError
-
-
 def _print_notes(handle) -> None:
     for note in handle.notes:
-        err_console.print(f"note: {note}", markup=False, soft_wrap=True)
+        err_console.print(f"note: {note}", soft_wrap=True)
 
 
 def _open(args, **kwargs):
@@ -112,7 +94,7 @@ class _Create(_Sub):
             "differ only by their parameters)",
         )
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import create_or_check, define_study, read_space_file
 
         overrides = read_space_file(args.space) if args.space else None
@@ -141,12 +123,10 @@ class _Create(_Sub):
             err_console.print(
                 f"created study {args.name!r} in {where}; the paper's default configuration is "
                 "queued as its first trial",
-                markup=False,
             )
         else:
             err_console.print(
                 f"study {args.name!r} already exists in {where} with these settings; nothing to do",
-                markup=False,
             )
         return 0
 
@@ -190,7 +170,7 @@ class _Run(_Sub):
             help="how often one trial is re-queued after its worker died (default 2)",
         )
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import HeartbeatOptions, Worker, WorkerOptions
 
         if args.grace_period <= args.heartbeat_interval:
@@ -215,7 +195,6 @@ class _Run(_Sub):
         index, seed = worker.register()
         err_console.print(
             f"worker {index} of study {args.name!r} ({handle.spec.display()}), sampler seed {seed}",
-            markup=False,
         )
         from ..study import StopRequested
 
@@ -233,19 +212,16 @@ class _Run(_Sub):
                 report = worker.run()
         except StopRequested as exc:
             if exc.requeued is None:
-                err_console.print(
-                    "stopped between trials; run the same command again to resume", markup=False
-                )
+                err_console.print("stopped between trials; run the same command again to resume")
             else:
                 err_console.print(
                     f"stopped: the running trial {exc.requeued} was re-queued; run the same command "
                     "again to resume",
-                    markup=False,
                 )
             return 130
         except KeyboardInterrupt:
             err_console.print(
-                "stopped: the running trial was re-queued; run the same command again to resume", markup=False
+                "stopped: the running trial was re-queued; run the same command again to resume"
             )
             return 130
         finally:
@@ -254,13 +230,12 @@ class _Run(_Sub):
             handle.close()
         states: dict[str, int] = {}
         for t in report.trials:
-            states[t["state"]] = states.get(t["state"], 0) + 1
+            states[t.state] = states.get(t.state, 0) + 1
         ran = ", ".join(f"{n} {s.lower()}" for s, n in sorted(states.items())) or "none"
         c = report.counts
         err_console.print(
             f"worker {index} ran {len(report.trials)} trial(s) ({ran}); stopped by {report.stopped_by}; "
             f"study: {c.finished} finished, {c.running} running, {c.waiting} waiting",
-            markup=False,
         )
         return 0
 
@@ -336,9 +311,7 @@ class _RunDisplay:
                 description=f"waiting for {c.running} trial(s) of other workers",
             )
         elif kind == "requeued":
-            self.progress.console.print(
-                f"trial {info['number']}: its worker died; failed and re-queued", markup=False
-            )
+            self.progress.console.print(f"trial {info['number']}: its worker died; failed and re-queued")
         elif kind == "finish":
             values = info["values"]
             text = (
@@ -353,7 +326,7 @@ class _RunDisplay:
                 text += f" (best {self.best:.4f})"
             reason = f": {info['reason']}" if info.get("reason") and info["state"] != "COMPLETE" else ""
             self.progress.console.print(
-                f"trial {info['number']} {info['state'].lower()} {text}{reason}".rstrip(), markup=False
+                f"trial {info['number']} {info['state'].lower()} {text}{reason}".rstrip()
             )
             self.progress.advance(self.task)
 
@@ -366,7 +339,7 @@ class _Status(_Sub):
         super().add_arguments(p)
         p.add_argument("--json", action="store_true", help="print the status as JSON on stdout")
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import study_status
 
         handle = _open(args)
@@ -375,54 +348,49 @@ class _Status(_Sub):
         finally:
             handle.close()
         if args.json:
-            print_json(st)
+            print_json(st.to_json())
             return 0
         from rich.table import Table
 
-        c = st["counts"]
-        d = st["definition"]
+        c = st.counts
+        d = st.definition
         out_console.print(
-            f"study {st['study']} ({st['storage']}): {d['classes']} classes, {d['dataset']}, "
-            f"{d['preset']}, {d['epochs']} epoch(s), objective {d['objective']}"
-            + (f", pruner {d['pruner']}" if d["pruner"] else ""),
-            markup=False,
+            f"study {st.study} ({st.storage}): {d.classes} classes, {d.dataset}, "
+            f"{d.preset}, {d.epochs} epoch(s), objective {d.objective}"
+            + (f", pruner {d.pruner}" if d.pruner else ""),
         )
         out_console.print(
-            f"trials: {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed "
-            f"({c['requeued']} re-queued), {c['running']} running, {c['waiting']} waiting",
-            markup=False,
+            f"trials: {c.complete} complete, {c.pruned} pruned, {c.failed} failed "
+            f"({c.requeued} re-queued), {c.running} running, {c.waiting} waiting",
         )
-        if st["best"]:
-            b = st["best"]
-            out_console.print(f"best: trial {b['number']} {_values_text(b['values'])}", markup=False)
-        if st["pareto_front"]:
+        if st.best:
+            b = st.best
+            out_console.print(f"best: trial {b.number} {_values_text(b.values)}")
+        if st.pareto_front:
             out_console.print(
-                f"Pareto front: {len(st['pareto_front'])} trial(s): "
-                + "; ".join(f"#{t['number']} {_values_text(t['values'])}" for t in st["pareto_front"][:5]),
-                markup=False,
+                f"Pareto front: {len(st.pareto_front)} trial(s): "
+                + "; ".join(f"#{t.number} {_values_text(t.values)}" for t in st.pareto_front[:5]),
             )
-        if st["paper_default"]:
-            p = st["paper_default"]
+        if st.paper_default:
+            p = st.paper_default
             out_console.print(
-                f"paper default: trial {p['number']} {p['state'].lower()} {_values_text(p['values'])}",
-                markup=False,
+                f"paper default: trial {p.number} {p.state.lower()} {_values_text(p.values)}",
             )
-        if st["workers"]:
+        if st.workers:
             t = Table(title="workers", title_justify="left")
             for col in ("index", "seed", "host", "pid", "started", "state"):
                 t.add_column(col)
-            for w in st["workers"]:
+            for w in st.workers:
                 t.add_row(
                     *(plain(w.get(k, "")) for k in ("index", "seed", "host", "pid", "started", "state"))
                 )
             out_console.print(t)
-        for f in st["recent_failures"]:
-            out_console.print(f"failed trial {f['number']}: {f['reason']}", markup=False)
-        print_noise_floor(st.get("noise_floor"))
-        if st.get("validation"):
+        for f in st.recent_failures:
+            out_console.print(f"failed trial {f.number}: {f.reason}")
+        print_noise_floor(st.noise_floor)
+        if st.validation:
             out_console.print(
-                f"validated ({len(st['validation']['seeds'])} seeds): {st['validation']['statement']}",
-                markup=False,
+                f"validated ({len(st.validation.seeds)} seeds): {st.validation.statement}",
                 soft_wrap=True,
             )
         return 0
@@ -436,7 +404,7 @@ class _Best(_Sub):
         super().add_arguments(p)
         p.add_argument("--json", action="store_true", help="print JSON on stdout")
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import StudyError, best_trials, chosen_trials, stored_validation, trial_record
 
         handle = _open(args)
@@ -456,9 +424,9 @@ class _Best(_Sub):
             handle.close()
         if args.json:
             doc = (
-                {"study": args.name, "pareto_front": records}
+                {"study": args.name, "pareto_front": [r.to_json() for r in records]}
                 if pareto and validation is None
-                else {"study": args.name, "best": records[0]}
+                else {"study": args.name, "best": records[0].to_json()}
             )
             if validation is not None:
                 doc["validation"] = {
@@ -471,13 +439,10 @@ class _Best(_Sub):
             print_ranking(validation)
         for r in records:
             out_console.print(
-                f"trial {r['number']}: {_values_text(r['values'])}"
-                + (" (paper default)" if r["paper_default"] else ""),
-                markup=False,
+                f"trial {r.number}: {_values_text(r.values)}"
+                + (" (paper default)" if r.paper_default else ""),
             )
-            out_console.print(
-                "  params: " + json.dumps(r["params"], sort_keys=True), markup=False, soft_wrap=True
-            )
+            out_console.print("  params: " + json.dumps(r.params, sort_keys=True), soft_wrap=True)
         return 0
 
 
@@ -491,7 +456,7 @@ class _Export(_Sub):
         p.add_argument("--out", required=True, help="output folder")
         p.add_argument("--force", action="store_true", help="overwrite existing files")
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import export_schemes, stored_validation
 
         handle = _open(args)
@@ -503,7 +468,7 @@ class _Export(_Sub):
         if validation is not None:
             print_ranking(validation)
         for p in paths:
-            err_console.print(f"wrote {p}", markup=False)
+            err_console.print(f"wrote {p}")
         return 0
 
 
@@ -516,7 +481,7 @@ class _Plot(_Sub):
         p.add_argument("--out", required=True, help="output folder")
         p.add_argument("--force", action="store_true", help="overwrite existing files")
 
-    def __call__(self, args):
+    def run(self, args):
         from ..study import write_study_plots
 
         handle = _open(args)
@@ -525,9 +490,9 @@ class _Plot(_Sub):
         finally:
             handle.close()
         for n in notes:
-            err_console.print(n, markup=False)
+            err_console.print(n)
         for p in paths:
-            err_console.print(f"wrote {p}", markup=False)
+            err_console.print(f"wrote {p}")
         return 0 if paths else 1
 
 
@@ -535,6 +500,9 @@ from ._study_validate import Validate, print_noise_floor, print_ranking
 
 
 class StudyCommand(_BaseCommand):
+    """The ``study`` group: its sub-commands are commands too (``_BaseCommand``); this one dispatches to
+    them and turns the study package's errors into the CLI's usage and command errors."""
+
     name = "study"
     help = "Optuna studies over coding schemes and proxy runs (create, run, status, best, export, plot, validate)."
     subcommands = (_Create(), _Run(), _Status(), _Best(), _Export(), _Plot(), Validate())
@@ -553,7 +521,7 @@ class StudyCommand(_BaseCommand):
         from ..study import StudyError, StudyUsageError
 
         try:
-            return sub(args)
+            return sub.run(args)
         except StudyUsageError as exc:
             raise UsageError(str(exc)) from None
         except FileExistsError as exc:

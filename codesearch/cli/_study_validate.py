@@ -5,11 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._base import err_console, nonneg_int, out_console, positive_int, print_json
-
-_STORAGE_HELP = (
-    "journal file path, sqlite:///FILE (one process) or postgresql+psycopg://user:pass@host/db "
-    "(default: runs/NAME/journal.log)"
-)
+from ._study_common import StudySubcommand
 
 
 def _pct(v) -> str:
@@ -42,7 +38,7 @@ def print_ranking(record: dict) -> None:
         )
         t.add_row(str(i), str(r["trial"]), _pct(r["mean"]), ci, p, verdict)
     out_console.print(t)
-    out_console.print(f"verdict: {record['statement']}", markup=False, soft_wrap=True)
+    out_console.print(f"verdict: {record['statement']}", soft_wrap=True)
 
 
 def print_noise_floor(floor: dict | None) -> None:
@@ -52,12 +48,11 @@ def print_noise_floor(floor: dict | None) -> None:
     out_console.print(
         f"noise floor (sd among seeds, in % points; from {floor['source']}: {floor['configurations']} "
         f"configuration(s) x {floor['seeds']} seeds): {parts}",
-        markup=False,
         soft_wrap=True,
     )
 
 
-class Validate:
+class Validate(StudySubcommand):
     """``study validate NAME --top K --seeds S``."""
 
     name = "validate"
@@ -67,8 +62,7 @@ class Validate:
     )
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("name", metavar="NAME", help="study name")
-        p.add_argument("--storage", help=_STORAGE_HELP)
+        super().add_arguments(p)
         p.add_argument("--top", type=positive_int, default=3, help="how many of the best trials (default 3)")
         p.add_argument(
             "--seeds", type=positive_int, default=5, help="fresh torch seeds per trial (default 5, >= 2)"
@@ -93,7 +87,7 @@ class Validate:
         p.add_argument("--force", action="store_true", help="retrain run folders made with other settings")
         p.add_argument("--json", action="store_true", help="print the stored validation record on stdout")
 
-    def __call__(self, args: argparse.Namespace) -> int:
+    def run(self, args: argparse.Namespace) -> int:
         from ..study import open_study, validate_study
         from ._compare import run_progress
 
@@ -118,7 +112,5 @@ class Validate:
             print_json(record)
         else:
             print_ranking(record)
-        err_console.print(
-            f"stored the validation in study {args.name!r}; runs in {record['out']}", markup=False
-        )
+        err_console.print(f"stored the validation in study {args.name!r}; runs in {record['out']}")
         return 0

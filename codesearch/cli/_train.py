@@ -155,7 +155,6 @@ class _EpochProgress:
                 f"training on {info['device']}: {info['train_size']} train / {info['test_size']} test images, "
                 f"{info['epochs']} epochs x {info['batches']} batches"
                 + (f", resuming after epoch {info['start_epoch']}" if info["start_epoch"] else ""),
-                markup=False,
             )
             self.bar.start()
             self.task = self.bar.add_task(
@@ -176,7 +175,6 @@ class _EpochProgress:
                 f"epoch {info['epoch']:>3}/{self.epochs}  loss {info['train_loss']:.4f}  "
                 f"coding {info['coding_loss']:.4f}  train {100 * info['train_top1']:5.1f}%  "
                 f"test {100 * info['test_top1']:5.1f}%  ETA {eta:5.0f}s",
-                markup=False,
             )
         elif event == "eval" and self.task is not None:
             if self.bar.tasks[0].total != info["total"] or self.bar.tasks[0].description != info["stage"]:
@@ -187,21 +185,22 @@ class _EpochProgress:
         self.bar.stop()
 
 
-def _summary(metrics: dict) -> list[str]:
-    lines = [f"top-1 {100 * metrics['top1']:.2f}%  ({metrics['seconds']:.1f} s on {metrics['device']})"]
-    fig = metrics.get("scheme_metrics") or {}
-    if fig.get("early") is not None:
-        gap = "-" if fig.get("gap") is None else f"{100 * fig['gap']:.2f} points"
-        lines.append(f"mean early decoding {100 * fig['early']:.2f}%, specialization gap {gap}")
-    for r in metrics["early_decoding"]:
+def _summary(metrics) -> list[str]:
+    """The lines printed after a finished run (``metrics``: its RunResult)."""
+    lines = [f"top-1 {100 * metrics.top1:.2f}%  ({metrics.seconds:.1f} s on {metrics.device})"]
+    fig = metrics.scheme_metrics
+    if fig is not None and fig.early is not None:
+        gap = "-" if fig.gap is None else f"{100 * fig.gap:.2f} points"
+        lines.append(f"mean early decoding {100 * fig.early:.2f}%, specialization gap {gap}")
+    for r in metrics.early_decoding:
         lines.append(f"early decoding {r['stage']}#{r['index']} ({r['code']}): {100 * r['accuracy']:.2f}%")
-    b = metrics.get("binary")
+    b = metrics.binary
     if b:
         lines.append(
-            f"binary classifiers: mean F1 {b['mean_f1']:.3f}, precision {b['mean_precision']:.3f}, "
-            f"recall {b['mean_recall']:.3f}, {100 * b['mean_fraction']:.1f}% of the parameters"
+            f"binary classifiers: mean F1 {b.mean_f1:.3f}, precision {b.mean_precision:.3f}, "
+            f"recall {b.mean_recall:.3f}, {100 * b.param_fraction:.1f}% of the parameters"
         )
-    s = metrics.get("specialization")
+    s = metrics.specialization
     if s:
         act = ", ".join(f"{100 * e['accuracy']:.1f}" for e in s["active"])
         ina = ", ".join(f"{100 * e['accuracy']:.1f}" for e in s["inactive"])
@@ -247,7 +246,7 @@ class TrainCommand(_BaseCommand):
         p.add_argument("--json", action="store_true", help="print metrics.json on stdout at the end")
 
     def run(self, args: argparse.Namespace) -> int:
-        from ..io import SchemeFileError, read_scheme
+        from ..schemefile import SchemeFileError, read_scheme
         from ..train import (
             CHECKPOINT_NAME,
             RunFolderBusy,
@@ -319,10 +318,9 @@ class TrainCommand(_BaseCommand):
             if (out / CHECKPOINT_NAME).exists():
                 err_console.print(
                     f"interrupted; the last finished epoch is saved in {out} (continue with --resume)",
-                    markup=False,
                 )
             else:
-                err_console.print("interrupted before the first epoch ended; nothing was saved", markup=False)
+                err_console.print("interrupted before the first epoch ended; nothing was saved")
             return 130
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
@@ -334,16 +332,16 @@ class TrainCommand(_BaseCommand):
 
                 dist.destroy_process_group()
         if not main_rank:
-            if metrics["status"] != "ok":
-                raise CommandError(f"training failed: {metrics['reason']}")
+            if not metrics.ok:
+                raise CommandError(f"training failed: {metrics.reason}")
             return 0
         if args.json:
-            print_json(metrics)
-        if metrics["status"] != "ok":
-            raise CommandError(f"training failed: {metrics['reason']} (details in {out / 'metrics.json'})")
+            print_json(metrics.to_json())
+        if not metrics.ok:
+            raise CommandError(f"training failed: {metrics.reason} (details in {out / 'metrics.json'})")
         for line in _summary(metrics):
-            err_console.print(line, markup=False)
-        err_console.print(f"wrote {out / 'metrics.json'}", markup=False)
+            err_console.print(line)
+        err_console.print(f"wrote {out / 'metrics.json'}")
         return 0
 
 
@@ -357,8 +355,7 @@ class PlotCommand(_BaseCommand):
         p.add_argument("--force", action="store_true", help="overwrite existing PNGs")
 
     def run(self, args: argparse.Namespace) -> int:
-        from ..train._loop import read_metrics
-        from ..train._plot import render_figures, write_figures
+        from ..train import read_metrics, render_figures, write_figures
 
         run = Path(args.run)
         if run.is_file():
@@ -367,8 +364,8 @@ class PlotCommand(_BaseCommand):
             metrics = read_metrics(run)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        if metrics.get("status") != "ok":
-            raise UsageError(f"{run} is not a finished run (status {metrics.get('status')!r})")
+        if not metrics.ok:
+            raise UsageError(f"{run} is not a finished run (status {metrics.status!r})")
         try:
             figures = render_figures(metrics)
         except (KeyError, TypeError, ValueError) as exc:
@@ -387,7 +384,7 @@ class PlotCommand(_BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
         for p in paths:
-            err_console.print(f"wrote {p}", markup=False)
+            err_console.print(f"wrote {p}")
         return 0
 
 

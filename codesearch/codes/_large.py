@@ -54,21 +54,6 @@ def conflict_pairs(m: np.ndarray, t: int) -> np.ndarray:
     return np.concatenate(out).astype(np.int64) if out else np.zeros((0, 2), dtype=np.int64)
 
 
-def pack_rows(m: np.ndarray) -> np.ndarray:
-    """Rows of a 0/1 matrix as ``K x ceil(N/64)`` uint64 words (for :func:`row_overlaps`)."""
-    m = np.asarray(m, dtype=np.uint8)
-    k, n = m.shape
-    width = -(-n // 64) * 64
-    padded = np.zeros((k, width), dtype=np.uint8)
-    padded[:, :n] = m
-    return np.ascontiguousarray(np.packbits(padded, axis=1).view(np.uint64))
-
-
-def row_overlaps(packed: np.ndarray, row: np.ndarray) -> np.ndarray:
-    """Overlap of one packed row (``ceil(N/64)`` uint64) with every packed row, as int64."""
-    return np.bitwise_count(packed & row[None, :]).sum(axis=1, dtype=np.int64)
-
-
 def score_from_histogram(hist: np.ndarray, w: int) -> tuple[int, int]:
     """(minimum distance, pairs at it) from an overlap histogram of weight-``w`` words."""
     top = int(np.flatnonzero(hist)[-1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._code import ConstantWeightCode
+from ._large import overlap_histogram, score_from_histogram
 
 
 def distance_spectrum(code: ConstantWeightCode) -> dict[int, int]:
@@ -44,7 +45,7 @@ def sort_key(code: ConstantWeightCode) -> tuple[int, int, int]:
 
 def code_metrics(code: ConstantWeightCode) -> dict:
     """Every metric stored in a scheme file, recomputed from ``code``; JSON-ready, deterministic."""
-    from ._bounds import lp_min_pairs, max_distance_bound
+    from .bounds import lp_min_pairs, max_distance_bound
 
     spectrum = distance_spectrum(code)
     bound = max_distance_bound(code.size, code.n, code.w)
@@ -61,3 +62,27 @@ def code_metrics(code: ConstantWeightCode) -> dict:
         "max_distance_bound": int(bound),
         "lp_min_pairs_at_min_distance": None if lp_pairs is None else int(lp_pairs),
     }
+
+
+def score_matrix(m: np.ndarray) -> tuple[int, int, int]:
+    r"""(d, pairs at d, column spread) of a constant-weight 0/1 matrix, without building a code.
+
+    With :math:`g_{ab}` the overlap of rows :math:`a, b` and weight :math:`w`,
+    :math:`d_H = 2(w - g_{ab})`, so the minimum distance comes from the largest off-diagonal overlap.
+    """
+    m = np.asarray(m)
+    w = int(m[0].sum())
+    d, pairs = score_from_histogram(overlap_histogram(m), w)
+    cs = m.sum(axis=0)
+    return d, pairs, int(cs.max() - cs.min())
+
+
+def key_of(score: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Preference key of a (d, pairs, spread) score, as :func:`codesearch.codes.sort_key`: larger is better."""
+    d, pairs, spread = score
+    return (d, -pairs, -spread)
+
+
+def balanced_spread(k: int, n: int, w: int) -> int:
+    """The smallest column spread a K-word weight-w code of length N can have: 0 if N divides wK, else 1."""
+    return 0 if (w * k) % n == 0 else 1

@@ -202,3 +202,22 @@ def robustness_report(
     flip_acc = {str(_int("flips", b)): flip_decoding_accuracy(code, b, trials, seed) for b in flips}
     exact = {str(int(b)): flip_is_exact(code, int(b), trials) for b in flips}
     return {"noise": noise, "flips": flip_acc, "flips_exact": exact, "trials": trials, "seed": seed}
+
+
+def scheme_scores(scheme, sigmas, flips, trials: int, seed: int) -> dict:
+    """Every code of ``scheme``: its metrics (:func:`~codesearch.codes.code_metrics`) and its
+    :func:`robustness_report` at the given noise levels and bit flips (``codesearch score``'s report)."""
+    from ._metrics import code_metrics
+
+    return {
+        "num_classes": scheme.num_classes,
+        "codes": {
+            c.id: {
+                **code_metrics(c.code),
+                "robustness": robustness_report(
+                    c.code, sigmas=tuple(sigmas), flips=tuple(flips), trials=trials, seed=seed
+                ),
+            }
+            for c in scheme.codes
+        },
+    }

@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .._defaults import BN_MOMENTUM
+
 _EPS = 1e-12  # floor of the mean branch energy (only reached when every branch is removed)
 
 
@@ -51,7 +53,7 @@ class ResNeXtBlock(nn.Module):
         *,
         coded: bool = False,
         norm_subnns: int | None = None,
-        bn_momentum: float = 0.1,
+        bn_momentum: float = BN_MOMENTUM,
     ):
         super().__init__()
         inner = subnns * width
@@ -120,7 +122,7 @@ class ResNeXtBlock(nn.Module):
         return y, energies
 
 
-def make_stem(kind: str, in_chans: int, channels: int, bn_momentum: float = 0.1) -> nn.Sequential:
+def make_stem(kind: str, in_chans: int, channels: int, bn_momentum: float = BN_MOMENTUM) -> nn.Sequential:
     """``"cifar"``: conv3x3 + BN + ReLU; ``"imagenet"``: conv7x7 s2 + BN + ReLU + maxpool 3x3 s2."""
     if kind == "cifar":
         return nn.Sequential(

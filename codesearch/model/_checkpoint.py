@@ -27,7 +27,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from ..io import SchemeFileError, scheme_from_dict, scheme_to_dict, write_bytes_atomic
+from .._atomic import write_bytes_atomic
+from ..schemefile import SchemeFileError, scheme_from_dict, scheme_to_dict
 from ._binary import SPEC_FORMAT, BinaryClassifier, count_parameters
 from ._registry import create_model
 

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._defaults import BN_MOMENTUM, LOSS_POWER, LOSS_THRESHOLD, P_DROP, ZERO_INIT_LAST_BN
 from ..codes import PRESETS, Preset, Scheme, parse_code_id
 
 
@@ -23,11 +24,13 @@ class CodedResNeXtConfig:
     plan: tuple[str, ...]  # code id of every residual block in order; "N/N" means a plain ResNeXt block
     num_classes: int  # K: outputs of the classifier (and codewords of every code)
     in_chans: int = 3  # channels of the input images
-    p_drop: float = 0.1  # DropSubNNs probability (training only; branch outputs rescaled by 1/(1-p))
-    loss_power: float = 4.0  # exponent p of the coding loss max(|r E_n - w_n| - thr, 0)^p
-    loss_threshold: float = 0.0  # dead zone thr of the coding loss
-    bn_momentum: float = 0.1  # momentum of every BatchNorm (PyTorch convention)
-    zero_init_last_bn: bool = True  # start every block's last BN gamma at 0 (as the paper's code does)
+    p_drop: float = P_DROP  # DropSubNNs probability (training only; branch outputs rescaled by 1/(1-p))
+    loss_power: float = LOSS_POWER  # exponent p of the coding loss max(|r E_n - w_n| - thr, 0)^p
+    loss_threshold: float = LOSS_THRESHOLD  # dead zone thr of the coding loss
+    bn_momentum: float = BN_MOMENTUM  # momentum of every BatchNorm (PyTorch convention)
+    zero_init_last_bn: bool = (
+        ZERO_INIT_LAST_BN  # start every block's last BN gamma at 0 (as the paper's code does)
+    )
 
     def __post_init__(self):
         if (

@@ -17,8 +17,8 @@ from ..codes import Scheme, block_masks
 
 def as_scheme(scheme, preset: str | None = None) -> Scheme:
     """``scheme`` as a :class:`Scheme`: itself, read from a path, parsed from a dict, or (None) the curated
-    scheme of ``preset``. :class:`codesearch.io.SchemeFileError` names the file and field of a bad one."""
-    from ..io import read_scheme, scheme_from_dict
+    scheme of ``preset``. :class:`codesearch.schemefile.SchemeFileError` names the file and field of a bad one."""
+    from ..schemefile import read_scheme, scheme_from_dict
     from ._config import default_scheme_path
 
     if isinstance(scheme, Scheme):

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .._defaults import BN_MOMENTUM, LOSS_POWER, LOSS_THRESHOLD, P_DROP, ZERO_INIT_LAST_BN
 from ..codes import PRESETS, Preset, Scheme, parse_code_id
 from ._blocks import ResNeXtBlock, init_weights, make_stem
 from ._config import CodedResNeXtConfig, ModelConfigError, resolve_plan
@@ -62,7 +63,11 @@ class ModelOutput:
 
 
 def coding_loss(
-    energies: torch.Tensor, target: torch.Tensor, ratio: float, power: float = 4.0, threshold: float = 0.0
+    energies: torch.Tensor,
+    target: torch.Tensor,
+    ratio: float,
+    power: float = LOSS_POWER,
+    threshold: float = LOSS_THRESHOLD,
 ) -> torch.Tensor:
     r"""Mean over batch and branches of :math:`\max(|r E_n - c_n| - \theta, 0)^p`."""
     dist = (ratio * energies - target).abs()
@@ -266,12 +271,12 @@ def build_coded_resnext(
     *,
     num_classes: int | None = None,
     plain: bool = False,
-    p_drop: float = 0.1,
-    loss_power: float = 4.0,
-    loss_threshold: float = 0.0,
+    p_drop: float = P_DROP,
+    loss_power: float = LOSS_POWER,
+    loss_threshold: float = LOSS_THRESHOLD,
     in_chans: int = 3,
-    bn_momentum: float = 0.1,
-    zero_init_last_bn: bool = True,
+    bn_momentum: float = BN_MOMENTUM,
+    zero_init_last_bn: bool = ZERO_INIT_LAST_BN,
 ) -> CodedResNeXt:
     """Coded ResNeXt of ``preset`` with the codes and plan of ``scheme`` (see :func:`resolve_plan`).
 

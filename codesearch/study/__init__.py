@@ -33,7 +33,15 @@ from ._lock import SlotLock, slot_lock_for
 from ._objective import FAIL_ATTR, METRICS_ATTR, SCHEME_ATTR, ProxyObjective
 from ._plot import render_study_plots, write_study_plots
 from ._process import ProcessIdentity
-from ._report import best_trials, study_status, trial_record
+from ._report import (
+    FailedTrial,
+    StudyStatus,
+    TrialSummary,
+    ValidationSummary,
+    best_trials,
+    study_status,
+    trial_record,
+)
 from ._space import (
     DEFAULT_METHODS,
     FloatRange,
@@ -52,7 +60,14 @@ from ._validate import (
     trial_validation,
     validate_study,
 )
-from ._worker import StopRequested, Worker, WorkerOptions, WorkerReport, registered_workers
+from ._worker import (
+    StopRequested,
+    TrialOutcome,
+    Worker,
+    WorkerOptions,
+    WorkerReport,
+    registered_workers,
+)
 
 __all__ = [
     "DEFAULT_METHODS",
@@ -66,6 +81,7 @@ __all__ = [
     "PRUNERS",
     "SCHEME_ATTR",
     "VALIDATION_ATTR",
+    "FailedTrial",
     "FloatRange",
     "HeartbeatOptions",
     "ProcessIdentity",
@@ -78,9 +94,13 @@ __all__ = [
     "StudyDefinition",
     "StudyError",
     "StudyHandle",
+    "StudyStatus",
     "StudyUsageError",
     "TrialCounts",
     "TrialFailed",
+    "TrialOutcome",
+    "TrialSummary",
+    "ValidationSummary",
     "Worker",
     "WorkerOptions",
     "WorkerReport",

@@ -34,9 +34,8 @@ def define_study(
     objective and no pruner otherwise. ``repeats``: torch seeds per trial (the trial reports their mean). ``space`` holds
     ``--space`` overrides; ``train`` fixed TrainConfig fields of every proxy run (e.g. ``{"subset": 400}``).
     StudyUsageError (a ValueError) names the setting that cannot work."""
-    from ..codes._generator import generator_names
-    from ..train import TrainConfig, TrainConfigError
-    from ..train._data import DATASETS, dataset_num_classes
+    from ..codes import generator_names
+    from ..train import DATASETS, TrainConfig, TrainConfigError, dataset_num_classes
 
     metrics = objective_metrics(objective)
     if pruner is None and metrics == ("top1",):

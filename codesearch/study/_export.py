@@ -32,7 +32,7 @@ def chosen_trials(handle: StudyHandle, top: int = 1) -> list:
 
 def trial_scheme(trial, handle: StudyHandle):
     """The trial's stored scheme with ``provenance`` (study, trial number, proxy metrics) filled in."""
-    from ..io import SchemeFileError, scheme_from_dict
+    from ..schemefile import SchemeFileError, scheme_from_dict
 
     data = trial.user_attrs.get(SCHEME_ATTR)
     if data is None:
@@ -47,13 +47,13 @@ def trial_scheme(trial, handle: StudyHandle):
         "study": d.name,
         "trial": trial.number,
         "objective": d.objective,
-        "values": rec["values"],
-        "proxy_metrics": rec["metrics"],
-        "params": rec["params"],
+        "values": rec.values,
+        "proxy_metrics": rec.metrics,
+        "params": rec.params,
         "dataset": d.dataset,
         "preset": d.preset,
         "epochs": d.epochs,
-        "paper_default": rec["paper_default"],
+        "paper_default": rec.paper_default,
     }
     if d.repeats != 1:
         provenance["repeats"] = d.repeats
@@ -78,7 +78,7 @@ def export_path(out_dir, study_name: str, number: int) -> Path:
 def export_schemes(handle: StudyHandle, out_dir, *, top: int = 1, force: bool = False) -> list[Path]:
     """Write ``DIR/NAME-trialNNNN.json`` for each chosen trial (atomically; nothing is written when one of
     them exists and ``force`` is false: FileExistsError)."""
-    from ..io import write_scheme
+    from ..schemefile import write_scheme
 
     items = [
         (export_path(out_dir, handle.name, t.number), trial_scheme(t, handle))

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 
 from ..codes import get_preset
-from ._builder import build_scheme
+from ._builder import GENERATION_TIME_LIMIT, build_scheme
 from ._definition import StudyDefinition
 from ._errors import TrialFailed
 from ._space import SearchSpace, space_from_dict
@@ -38,7 +38,7 @@ class ProxyObjective:
         device: str = "cpu",
         data_root: str | None = None,
         train_fn: Callable | None = None,
-        generation_time_limit: float = 20.0,
+        generation_time_limit: float = GENERATION_TIME_LIMIT,
         on_epoch: Callable[[int, int, dict], None] | None = None,
     ):
         self.definition = definition
@@ -69,26 +69,27 @@ class ProxyObjective:
         )
 
     @staticmethod
-    def summarize(metrics: dict) -> dict:
-        """The proxy metrics kept with a trial (and written into exported schemes' provenance)."""
+    def summarize(metrics) -> dict:
+        """The proxy metrics kept with a trial (and written into exported schemes' provenance) from the
+        :class:`~codesearch.train.RunResult` of one seed: a JSON-ready dict (an Optuna user attribute)."""
         from ..train import scheme_metrics
 
-        binary = metrics.get("binary") or {}
+        binary = metrics.binary
         figures = scheme_metrics(metrics)
         return {
-            "top1": metrics.get("top1"),
-            "mean_f1": binary.get("mean_f1"),
-            "param_fraction": binary.get("mean_fraction"),
-            "early": figures["early"],
-            "gap": figures["gap"],
-            "f1": figures["f1"],
-            "fraction": figures["fraction"],
-            "epochs": metrics.get("epochs_done"),
-            "test_top1_per_epoch": [h.get("test_top1") for h in metrics.get("history", [])],
-            "early_decoding": [e.get("accuracy") for e in metrics.get("early_decoding", []) or []],
-            "seconds": metrics.get("seconds"),
-            "device": metrics.get("device"),
-            "seed": metrics.get("seed"),
+            "top1": metrics.top1,
+            "mean_f1": binary.mean_f1 if binary is not None else None,
+            "param_fraction": binary.param_fraction if binary is not None else None,
+            "early": figures.early,
+            "gap": figures.gap,
+            "f1": figures.f1,
+            "fraction": figures.fraction,
+            "epochs": metrics.epochs_done,
+            "test_top1_per_epoch": [h.get("test_top1") for h in metrics.history],
+            "early_decoding": [e.get("accuracy") for e in metrics.early_decoding],
+            "seconds": metrics.seconds,
+            "device": metrics.device,
+            "seed": metrics.seed,
         }
 
     @staticmethod
@@ -127,8 +128,8 @@ class ProxyObjective:
     def __call__(self, trial):
         import optuna
 
-        from ..codes._generator import GenerationError
-        from ..io import scheme_to_dict
+        from ..codes import GenerationError
+        from ..schemefile import scheme_to_dict
 
         params = self.space.suggest(trial)
         try:
@@ -183,12 +184,9 @@ class ProxyObjective:
         except Exception as exc:  # noqa: BLE001 - the study goes on: the reason is stored with the trial
             self._fail(trial, f"proxy run error: {_short_reason(exc)}")
         for seed, metrics in zip(seeds, runs):
-            if metrics.get("status") != "ok":
+            if not metrics.ok:
                 which = f" (seed {seed})" if len(seeds) > 1 else ""
-                self._fail(
-                    trial,
-                    f"proxy run {metrics.get('status')}{which}: {metrics.get('reason') or 'no reason given'}",
-                )
+                self._fail(trial, f"proxy run {metrics.status}{which}: {metrics.reason or 'no reason given'}")
         summary = self.combine([self.summarize(m) for m in runs], seeds)
         trial.set_user_attr(METRICS_ATTR, summary)
         values = [summary[name] for name in self.definition.value_names]

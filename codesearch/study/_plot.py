@@ -73,7 +73,7 @@ def render_study_plots(handle: StudyHandle) -> tuple[dict[str, bytes], list[str]
 def write_study_plots(handle: StudyHandle, out_dir, *, force: bool = False) -> tuple[list[Path], list[str]]:
     """Render and write the figures atomically into ``out_dir`` (FileExistsError before writing anything
     when one exists and ``force`` is false)."""
-    from ..io import write_bytes_atomic
+    from .._atomic import write_bytes_atomic
 
     figures, notes = render_study_plots(handle)
     paths = {Path(out_dir) / name: data for name, data in figures.items()}

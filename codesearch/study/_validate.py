@@ -47,7 +47,7 @@ def paper_default_trial(handle: StudyHandle):
 
 
 def _scheme(trial, handle):
-    from ..io import SchemeFileError, scheme_from_dict
+    from ..schemefile import SchemeFileError, scheme_from_dict
 
     data = trial.user_attrs.get(SCHEME_ATTR)
     if data is None:

@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ._builder import GENERATION_TIME_LIMIT
 from ._counts import TrialCounts, count_trials, requeued_numbers
 from ._errors import TrialFailed
 from ._handle import StudyHandle
@@ -59,20 +60,31 @@ class WorkerOptions:
     seed: int = 0  # base seed: this worker's sampler seed is seed + worker index
     device: str = "cpu"  # torch device of the proxy runs
     data_root: str | None = None  # data folder for cifar/imagefolder datasets on this machine
-    generation_time_limit: float = 20.0  # soft cap (s) for generating one code
+    generation_time_limit: float = GENERATION_TIME_LIMIT  # soft cap (s) for generating one code
     heartbeat: HeartbeatOptions = field(
         default_factory=HeartbeatOptions
     )  # RDB heartbeat interval, grace period, max re-queues
     poll_interval: float = 1.0  # seconds between checks while the last trials run in other workers
 
 
+@dataclass(frozen=True)
+class TrialOutcome:
+    """How one trial that a worker ran ended (the ``finish`` event's payload is its ``to_json()``)."""
+
+    number: int
+    state: str  # Optuna TrialState name: COMPLETE, PRUNED or FAIL
+    values: list[float] | None  # the objective value(s) of a COMPLETE trial
+    reason: str | None  # why it was pruned or failed
+
+    def to_json(self) -> dict:
+        return {"number": self.number, "state": self.state, "values": self.values, "reason": self.reason}
+
+
 @dataclass
 class WorkerReport:
     index: int  # worker index in the study
     seed: int  # sampler seed used
-    trials: list[dict] = field(
-        default_factory=list
-    )  # {number, state, values, reason} per trial this worker ran
+    trials: list[TrialOutcome] = field(default_factory=list)  # per trial this worker ran
     requeued_stale: list[int] = field(default_factory=list)  # stale trials this worker failed and re-queued
     counts: TrialCounts | None = None  # the study's counts when the worker stopped
     stopped_by: str = ""  # "n_trials", "timeout", "interrupted"
@@ -300,14 +312,7 @@ class Worker:
                         trial.set_user_attr(FAIL_ATTR, "interrupted: the worker was stopped")
                         study.tell(trial, state=TrialState.FAIL)
                         self._requeue(study._storage.get_trial(trial._trial_id))
-                    report.trials.append(
-                        {
-                            "number": trial.number,
-                            "state": "FAIL",
-                            "values": None,
-                            "reason": "interrupted (re-queued)",
-                        }
-                    )
+                    report.trials.append(TrialOutcome(trial.number, "FAIL", None, "interrupted (re-queued)"))
                     report.stopped_by = "interrupted"
                     raise StopRequested(trial.number) from None
                 except Exception as exc:  # noqa: BLE001 - any failure of one trial is recorded, the study goes on
@@ -327,14 +332,9 @@ class Worker:
                         state, reason = TrialState.FAIL, f"objective returned {values!r}"
                         trial.set_user_attr(FAIL_ATTR, reason)
                 frozen = study.tell(trial, values if state == TrialState.COMPLETE else None, state=state)
-                info = {
-                    "number": trial.number,
-                    "state": frozen.state.name,
-                    "values": frozen.values,
-                    "reason": reason,
-                }
-                report.trials.append(info)
-                self.on_event("finish", info)
+                outcome = TrialOutcome(trial.number, frozen.state.name, frozen.values, reason)
+                report.trials.append(outcome)
+                self.on_event("finish", outcome.to_json())
         finally:
             if not report.stopped_by:
                 report.stopped_by = "error"

@@ -3,13 +3,14 @@
 >>> from codesearch.train import TrainConfig, run_training
 >>> metrics = run_training(TrainConfig(dataset="digits", preset="proxy-s"), scheme, out_dir="runs/digits")
 
-``run_training`` returns the metrics dict that it also writes to ``out_dir/metrics.json``. A non-finite
-loss gives ``metrics["status"] == "failed"`` with a ``"reason"`` (no exception; :func:`check_succeeded`
-turns it into :class:`TrainingFailed`); an exception raised by the per-epoch callback propagates after
-the checkpoint is written.
+``run_training`` returns a :class:`RunResult` (frozen; ``to_json()`` is what it writes to
+``out_dir/metrics.json``, ``RunResult.from_json`` / :func:`read_metrics` read it back). A non-finite loss
+gives ``metrics.status == "failed"`` with a ``reason`` (no exception; :func:`check_succeeded` turns it into
+:class:`TrainingFailed`); an exception raised by the per-epoch callback propagates after the checkpoint is
+written.
 
-:func:`scheme_metrics` turns a metrics dict into the scheme-sensitive figures (top1, early, gap, f1,
-fraction); :func:`compare_schemes` / :func:`run_comparison` train several schemes on the same seeds and
+:func:`scheme_metrics` turns a RunResult into the scheme-sensitive figures (:class:`SchemeMetrics`: top1,
+early, gap, f1, fraction); :func:`compare_schemes` / :func:`run_comparison` train several schemes on the same seeds and
 test the paired differences (``codesearch compare``); :func:`run_repeats` trains several seeds of one
 configuration in lockstep (``study create --repeats``).
 
@@ -32,6 +33,7 @@ _EXPORTS = {
     "DataBundle": "_data",
     "DatasetError": "_data",
     "dataset_labels": "_data",
+    "dataset_num_classes": "_data",
     "iter_batches": "_data",
     "load_dataset": "_data",
     "make_digit_pairs": "_data",
@@ -39,6 +41,9 @@ _EXPORTS = {
     "binary_metrics": "_evaluate",
     "binary_scores": "_evaluate",
     "default_specialization_block": "_evaluate",
+    "specialization": "_evaluate",
+    "specialization_shared_prefix": "_fasteval",
+    "build_model": "_loop",
     "DistributedContext": "_distributed",
     "init_distributed": "_distributed",
     "launched_by_torchrun": "_distributed",
@@ -57,6 +62,9 @@ _EXPORTS = {
     "RunFolderBusy": "_run_lock",
     "run_folder_lock": "_run_lock",
     "render_figures": "_plot",
+    "BinaryResult": "_result",
+    "RunResult": "_result",
+    "SchemeMetrics": "_result",
     "run_repeats": "_repeats",
     "METRICS": "_summary",
     "METRIC_DIRECTIONS": "_summary",

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .. import stats
 from ._config import TrainConfig, TrainConfigError, config_to_dict
+from ._result import RunResult
 from ._summary import METRICS, metric_direction, scheme_metrics
 
 COMPARE_SCHEMA = "codesearch.compare/v1"
@@ -91,7 +92,7 @@ class CompareResult:
 
     def to_dict(self, *, schemes: bool = True) -> dict:
         """The ``codesearch.compare/v1`` document (``schemes=False`` leaves the scheme objects out)."""
-        from ..io import scheme_to_dict
+        from ..schemefile import scheme_to_dict
 
         entries = []
         for e in self.entries:
@@ -148,21 +149,21 @@ def _same_settings(stored: dict, config: TrainConfig) -> bool:
     return True
 
 
-def _plan(run_dir: Path, config: TrainConfig, scheme_dict: dict, force: bool) -> tuple[str, dict | None]:
+def _plan(run_dir: Path, config: TrainConfig, scheme_dict: dict, force: bool) -> tuple[str, RunResult | None]:
     """What to do with ``run_dir``: ("reuse", metrics), ("resume", None), ("fresh", None) or ("overwrite", None)."""
     metrics_path = run_dir / METRICS_NAME
     has_ckpt = (run_dir / "checkpoint.pt").exists()
     if metrics_path.exists():
         try:
-            metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+            metrics = RunResult.from_json(json.loads(metrics_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
             metrics = None
         same = (
-            isinstance(metrics, dict)
-            and _same_settings(metrics.get("config") or {}, config)
-            and metrics.get("scheme") == scheme_dict
+            metrics is not None
+            and _same_settings(metrics.config or {}, config)
+            and metrics.scheme == scheme_dict
         )
-        if same and metrics.get("status") in ("ok", "failed"):
+        if same and metrics.status in ("ok", "failed"):
             return "reuse", metrics
         if same:
             return "resume", None  # stopped or interrupted: continue from the checkpoint
@@ -177,18 +178,17 @@ def _plan(run_dir: Path, config: TrainConfig, scheme_dict: dict, force: bool) ->
     return "fresh", None
 
 
-def _outcome(label: str, seed: int, metrics: dict, run_dir, reused: bool) -> RunOutcome:
-    status = metrics.get("status", "?")
-    values = scheme_metrics(metrics, per_block=True) if status == "ok" else {}
+def _outcome(label: str, seed: int, metrics: RunResult, run_dir, reused: bool) -> RunOutcome:
+    values = scheme_metrics(metrics, per_block=True).to_json() if metrics.ok else {}
     return RunOutcome(
         label,
         seed,
-        status,
-        metrics.get("reason"),
+        metrics.status,
+        metrics.reason,
         values,
         str(run_dir) if run_dir is not None else None,
         reused,
-        metrics.get("seconds"),
+        metrics.seconds,
     )
 
 
@@ -206,7 +206,7 @@ def _init_worker(threads: int | None) -> None:
             pass
 
 
-def _train_one(train_fn, config: TrainConfig, scheme, run_dir: str | None, action: str) -> dict:
+def _train_one(train_fn, config: TrainConfig, scheme, run_dir: str | None, action: str) -> RunResult:
     if train_fn is None:
         from ._loop import run_training as train_fn
     if run_dir is None:
@@ -220,14 +220,7 @@ def _train_one(train_fn, config: TrainConfig, scheme, run_dir: str | None, actio
         metrics = train_fn(
             config, scheme, out_dir=run_dir, resume=action == "resume", overwrite=action == "overwrite"
         )
-    # only what the comparison needs travels back from a worker process
-    keep = ("status", "reason", "seconds", "top1", "early_decoding", "binary", "specialization")
-    out = {k: metrics.get(k) for k in keep}
-    if out.get("binary"):
-        out["binary"] = {k: v for k, v in out["binary"].items() if k != "classes"}
-    for row in out.get("early_decoding") or []:
-        row.pop("mean_energies", None)
-    return out
+    return metrics.compact()  # only what the comparison needs travels back from a worker process
 
 
 # -- the comparison -------------------------------------------------------------------------------------
@@ -288,12 +281,12 @@ def run_comparison(
     """Train every entry with every seed (reusing finished runs under ``out_dir``) and analyse them.
 
     ``train_fn(config, scheme, *, out_dir, resume, overwrite)`` defaults to :func:`run_training`; any
-    callable with that contract (returning a metrics dict) may stand in for it, e.g. in tests. With
+    callable with that contract (returning a :class:`RunResult`) may stand in for it, e.g. in tests. With
     ``jobs`` > 1 it runs in spawned processes, so it must be picklable (a module-level function).
     ``threads``: torch threads of each worker process (default 1 when ``jobs`` > 1; the caller's setting
     when ``jobs`` is 1). CompareError (a ValueError) for labels, seeds or folders that cannot work;
     TrainConfigError / DatasetError from the training for bad settings."""
-    from ..io import scheme_to_dict
+    from ..schemefile import scheme_to_dict
     from ._loop import check_inputs
 
     entries = tuple(entries)
@@ -465,7 +458,7 @@ def render_compare_png(result: CompareResult) -> bytes:
 def write_compare_outputs(result: CompareResult, out_dir, *, force: bool = False) -> list[Path]:
     """compare.json and compare.png in ``out_dir``, each written atomically; FileExistsError (before
     writing either) when one exists and ``force`` is false."""
-    from ..io import write_bytes_atomic, write_text_atomic
+    from .._atomic import write_bytes_atomic, write_text_atomic
 
     out = Path(out_dir)
     paths = [out / COMPARE_JSON, out / COMPARE_PNG]

@@ -6,6 +6,8 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+from .._defaults import LOSS_POWER, LOSS_THRESHOLD, P_DROP, ZERO_INIT_LAST_BN
+
 #: torch.compile modes that ``TrainConfig.compile`` / ``train --compile`` accept.
 COMPILE_MODES = ("default", "reduce-overhead", "max-autotune")
 
@@ -37,10 +39,12 @@ class TrainConfig:
     #                   20 tuned on digits / proxy-s for a clear specialization)
     mu_warmup_epochs: int = 0  # ramp the coding-loss weight linearly from 0 to mu over these first epochs
     #                            (per step; 0: mu from the start)
-    p_drop: float = 0.1  # DropSubNNs probability
-    loss_power: float = 4.0  # exponent p of the coding loss (|r E - w|^p)
-    loss_threshold: float = 0.0  # coding-loss dead zone: max(|r E - w| - thr, 0)^p
-    zero_init_last_bn: bool = True  # start each block's last BN gamma at 0 (the paper's code does)
+    p_drop: float = P_DROP  # DropSubNNs probability
+    loss_power: float = LOSS_POWER  # exponent p of the coding loss (|r E - w|^p)
+    loss_threshold: float = LOSS_THRESHOLD  # coding-loss dead zone: max(|r E - w| - thr, 0)^p
+    zero_init_last_bn: bool = (
+        ZERO_INIT_LAST_BN  # start each block's last BN gamma at 0 (the paper's code does)
+    )
     # -- reproducibility and hardware ------------------------------------------------------------------
     seed: int = 0  # seeds weights, data order, augmentation, DropSubNNs and the digit-pairs data
     device: str = "cpu"  # "cpu", "cuda", "cuda:1", "mps" or "auto" (the model package's select_device)

@@ -5,8 +5,8 @@ all RNGs (torch, numpy, random) and the data-order generator are re-seeded from 
 epoch depends only on the weights and optimizer state it starts from, which the checkpoint stores: a resumed
 run equals an uninterrupted one. On CPU, ``torch.use_deterministic_algorithms`` is on while a run lasts.
 
-Failure contract: a non-finite loss stops training and the run *returns* metrics with ``"status":
-"failed"`` and a ``"reason"`` (also written to metrics.json); nothing is raised. An exception raised by the
+Failure contract: a non-finite loss stops training and the run *returns* a :class:`RunResult` with
+``status == "failed"`` and a ``reason`` (also written to metrics.json); nothing is raised. An exception raised by the
 per-epoch ``callback`` (e.g. ``optuna.TrialPruned``) or a KeyboardInterrupt propagates after metrics.json
 records ``"status": "stopped"`` / ``"interrupted"``; the checkpoint of the last finished epoch stays usable.
 """
@@ -50,10 +50,11 @@ from ._evaluate import (
     test_pass,
 )
 from ._fasteval import specialization_shared_prefix
+from ._result import SCHEMA as METRICS_SCHEMA
+from ._result import RunResult
 from ._run_lock import run_folder_lock
 from ._summary import scheme_metrics
 
-METRICS_SCHEMA = "codesearch.train-metrics/v1"
 CHECKPOINT_FORMAT = "codesearch.train-checkpoint/v1"
 CHECKPOINT_NAME = "checkpoint.pt"
 METRICS_NAME = "metrics.json"
@@ -63,26 +64,27 @@ ProgressFn = Callable[[str, dict], None]  # (event, info): "start", "batch", "ep
 
 
 class TrainingFailed(RuntimeError):
-    """Raised by :func:`check_succeeded` for metrics whose status is not "ok"; carries them."""
+    """Raised by :func:`check_succeeded` for a run whose status is not "ok"; carries its RunResult."""
 
-    def __init__(self, metrics: dict):
+    def __init__(self, metrics: RunResult):
         self.metrics = metrics
-        super().__init__(metrics.get("reason") or f"training {metrics.get('status')}")
+        super().__init__(metrics.reason or f"training {metrics.status}")
 
 
-def check_succeeded(metrics: dict) -> dict:
+def check_succeeded(metrics: RunResult) -> RunResult:
     """Return ``metrics`` when the run finished; raise :class:`TrainingFailed` otherwise."""
-    if metrics.get("status") != "ok":
+    if metrics.status != "ok":
         raise TrainingFailed(metrics)
     return metrics
 
 
 # -- small file helpers (the only places this package writes) ---------------------------------------
-def write_metrics(out_dir: Path, metrics: dict) -> Path:
-    """metrics.json in ``out_dir``, written atomically (replaces an older one)."""
-    from ..io import write_text_atomic
+def write_metrics(out_dir: Path, metrics: RunResult) -> Path:
+    """metrics.json (``metrics.to_json()``) in ``out_dir``, written atomically (replaces an older one)."""
+    from .._atomic import write_text_atomic
 
-    return write_text_atomic(Path(out_dir) / METRICS_NAME, json.dumps(metrics, indent=2) + "\n", force=True)
+    text = json.dumps(metrics.to_json(), indent=2) + "\n"
+    return write_text_atomic(Path(out_dir) / METRICS_NAME, text, force=True)
 
 
 def save_training_checkpoint(path: Path, model, extra: dict) -> Path:
@@ -105,8 +107,9 @@ def load_training_checkpoint(path: Path) -> dict:
     return state
 
 
-def read_metrics(run_dir) -> dict:
-    """The metrics.json of a run folder (ValueError when absent or not JSON)."""
+def read_metrics(run_dir) -> RunResult:
+    """The :class:`RunResult` in the metrics.json of a run folder (ValueError when absent, not JSON or not a
+    metrics file; a file written before the schema key existed reads the same)."""
     path = Path(run_dir) / METRICS_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -118,7 +121,10 @@ def read_metrics(run_dir) -> dict:
         raise ValueError(f"Cannot read {path} (JSON nested too deep or a number too long).") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path} is not a metrics file (a JSON {type(data).__name__}, not an object).")  # noqa: TRY004 - callers catch ValueError
-    return data
+    try:
+        return RunResult.from_json(data)
+    except ValueError as exc:
+        raise ValueError(f"{path} is not a metrics file: {exc}") from None
 
 
 def run_exists(out_dir) -> bool:
@@ -248,7 +254,7 @@ def check_inputs(config: TrainConfig, scheme) -> None:
 
 # -- the run --------------------------------------------------------------------------------------------
 def _empty_metrics(config: TrainConfig, scheme, device: torch.device) -> dict:
-    from ..io import scheme_to_dict
+    from ..schemefile import scheme_to_dict
 
     return {
         "schema": METRICS_SCHEMA,
@@ -307,8 +313,8 @@ def run_training(
     overwrite: bool = False,
     progress: ProgressFn | None = None,
     distributed=None,
-) -> dict:
-    """Train ``config.preset`` with ``scheme`` on ``config.dataset``, evaluate it, return the metrics dict.
+) -> RunResult:
+    """Train ``config.preset`` with ``scheme`` on ``config.dataset``, evaluate it, return its :class:`RunResult`.
 
     ``out_dir``: run folder for checkpoint.pt (every epoch), metrics.json and model.pt; None keeps all in
     memory (no checkpoint, no resume). An existing run there raises FileExistsError unless ``resume``
@@ -406,7 +412,7 @@ def specialization_block_index(config: TrainConfig, model) -> int | None:
 
 
 def _check_resume(state: dict, config: TrainConfig, scheme, path: Path) -> None:
-    from ..io import scheme_to_dict
+    from ..schemefile import scheme_to_dict
 
     old = state["train_config"]
     new = config_to_dict(config)
@@ -473,13 +479,14 @@ def _train_and_evaluate(
             },
         )
 
-    def finish(status: str, reason: str | None, t_train_end: float) -> dict:
+    def finish(status: str, reason: str | None, t_train_end: float) -> RunResult:
         metrics["status"], metrics["reason"] = status, reason
         metrics["train_seconds"] = prior_seconds + (t_train_end - t_start)
         metrics["seconds"] = metrics["train_seconds"] + metrics["eval_seconds"]
+        result = RunResult.from_json(metrics)
         if out is not None:
-            write_metrics(out, metrics)
-        return metrics
+            write_metrics(out, result)
+        return result
 
     epoch = start_epoch
     try:
@@ -545,10 +552,11 @@ def _train_and_evaluate(
         finish("interrupted", "interrupted during the evaluation; resume repeats it", t_train_end)
         raise
     metrics["eval_seconds"] = time.perf_counter() - t_eval
-    metrics["scheme_metrics"] = scheme_metrics(metrics, per_block=True)  # top1, early, gap, f1, fraction
+    # top1, early, early.<i>, gap, f1, fraction
+    metrics["scheme_metrics"] = scheme_metrics(metrics, per_block=True).to_json()
     result = finish("ok", None, t_train_end)
     if progress:
-        progress("done", {"top1": metrics["top1"], "seconds": metrics["seconds"]})
+        progress("done", {"top1": result.top1, "seconds": result.seconds})
     return result
 
 

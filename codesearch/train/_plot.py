@@ -1,4 +1,4 @@
-"""PNG figures of a finished run, drawn from its metrics.json alone (no model, no torch).
+"""PNG figures of a finished run, drawn from its metrics.json (a RunResult) alone (no model, no torch).
 
 - ``early_decoding.png``: early-decoding accuracy per coded block (and the final top-1).
 - ``binary.png``: precision/recall of every per-class binary classifier.
@@ -22,15 +22,15 @@ def _figure_bytes(fig) -> bytes:
 
 
 def _early(plt, m):
-    rows = m.get("early_decoding") or []
+    rows = m.early_decoding
     if not rows:
         return None
     fig, ax = plt.subplots(figsize=(max(4.0, 0.8 * len(rows) + 2), 3.2))
     labels = [f"{r['stage']}#{r['index']}\n{r['code']}" for r in rows]
     acc = [100 * r["accuracy"] for r in rows]
     ax.bar(range(len(rows)), acc, color="tab:blue")
-    if m.get("top1") is not None:
-        ax.axhline(100 * m["top1"], color="tab:red", ls="--", label=f"network top-1 {100 * m['top1']:.1f}%")
+    if m.top1 is not None:
+        ax.axhline(100 * m.top1, color="tab:red", ls="--", label=f"network top-1 {100 * m.top1:.1f}%")
         ax.legend(loc="lower right")
     for i, a in enumerate(acc):
         ax.text(i, a + 1, f"{a:.1f}", ha="center", fontsize=8)
@@ -42,15 +42,17 @@ def _early(plt, m):
 
 
 def _binary(plt, m):
-    b = m.get("binary")
+    b = m.binary
     if not b:
         return None
+    if b.classes is None:
+        raise ValueError("binary has no per-class records")
     fig, ax = plt.subplots(figsize=(4.2, 4.0))
-    p = [c["precision"] for c in b["classes"]]
-    r = [c["recall"] for c in b["classes"]]
+    p = [c["precision"] for c in b.classes]
+    r = [c["recall"] for c in b.classes]
     ax.scatter(r, p, s=18, alpha=0.8)
-    if len(b["classes"]) <= 20:
-        for c in b["classes"]:
+    if len(b.classes) <= 20:
+        for c in b.classes:
             ax.annotate(
                 str(c["class"]),
                 (c["recall"], c["precision"]),
@@ -63,7 +65,7 @@ def _binary(plt, m):
     ax.set_xlabel("recall (test)")
     ax.set_ylabel("precision (test)")
     ax.set_title(
-        f"Binary classifiers: mean F1 {b['mean_f1']:.3f}, {100 * b['mean_fraction']:.0f}% of the parameters",
+        f"Binary classifiers: mean F1 {b.mean_f1:.3f}, {100 * b.param_fraction:.0f}% of the parameters",
         fontsize=9,
     )
     ax.grid(alpha=0.3)
@@ -71,7 +73,7 @@ def _binary(plt, m):
 
 
 def _specialization(plt, m):
-    s = m.get("specialization")
+    s = m.specialization
     if not s:
         return None
     fig, ax = plt.subplots(figsize=(4.8, 3.4))
@@ -89,10 +91,10 @@ def _specialization(plt, m):
 
 
 def _energies(plt, m):
-    rows = [r for r in (m.get("early_decoding") or []) if r.get("mean_energies")]
+    rows = [r for r in m.early_decoding if r.get("mean_energies")]
     if not rows:
         return None
-    words = {b["block"]: b["codewords"] for b in (m.get("model") or {}).get("coded_blocks", [])}
+    words = {b["block"]: b["codewords"] for b in (m.model or {}).get("coded_blocks", [])}
     k = len(rows[0]["mean_energies"])
     h = min(12.0, 1.5 + 0.12 * k)
     fig, axes = plt.subplots(
@@ -115,8 +117,9 @@ def _energies(plt, m):
     return fig
 
 
-def render_figures(metrics: dict) -> dict[str, bytes]:
-    """PNG bytes of every figure the metrics allow, keyed by name (see FIGURES); pure."""
+def render_figures(metrics) -> dict[str, bytes]:
+    """PNG bytes of every figure a run's :class:`~codesearch.train.RunResult` allows, keyed by name (see
+    FIGURES); pure."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -138,7 +141,7 @@ def render_figures(metrics: dict) -> dict[str, bytes]:
 
 def write_figures(figures: dict[str, bytes], out_dir, *, force: bool = False) -> list[Path]:
     """Write ``name.png`` for each figure into ``out_dir`` atomically; FileExistsError without ``force``."""
-    from ..io import write_bytes_atomic
+    from .._atomic import write_bytes_atomic
 
     out_dir = Path(out_dir)
     paths = [out_dir / f"{name}.png" for name in figures]

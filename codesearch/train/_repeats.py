@@ -102,8 +102,8 @@ def run_repeats(
     on_epoch_mean: MeanCallback | None = None,
     on_epoch: Callable[[int, int, dict], None] | None = None,
     **train_kwargs,
-) -> list[dict]:
-    """Train ``scheme`` with ``config`` once per seed in lockstep; returns the metrics dict of every seed.
+) -> list:
+    """Train ``scheme`` with ``config`` once per seed in lockstep; returns the RunResult of every seed.
 
     ``train_fn(config, scheme, *, callback, **train_kwargs)`` defaults to :func:`run_training`.
     ``on_epoch(run index, epoch, record)`` sees every run's records; ``on_epoch_mean(epoch, mean)`` the mean
@@ -126,7 +126,7 @@ def run_repeats(
         return [train_fn(dataclasses.replace(config, seed=seeds[0]), scheme, callback=single, **train_kwargs)]
 
     baton = _Baton(len(seeds), on_epoch_mean, on_epoch)
-    results: list[dict | None] = [None] * len(seeds)
+    results: list = [None] * len(seeds)  # RunResult of each seed
 
     def target(i: int) -> None:
         error = None

@@ -1,4 +1,4 @@
-"""Scheme-sensitive figures of one finished run, computed from its metrics dict alone (no torch).
+"""Scheme-sensitive figures of one finished run, computed from its RunResult alone (no torch).
 
 - ``top1``: test top-1 of the network;
 - ``early``: mean early-decoding accuracy over the coded blocks (``early.<i>``: block i);
@@ -14,6 +14,8 @@ A figure the run did not measure (binary classifiers off, a plain network) is No
 from __future__ import annotations
 
 import math
+
+from ._result import RunResult, SchemeMetrics
 
 #: The figures a study can optimise and ``compare`` reports, with the direction that is better.
 METRIC_DIRECTIONS = {
@@ -49,23 +51,22 @@ def _finite(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def scheme_metrics(metrics: dict, *, per_block: bool = False) -> dict[str, float | None]:
-    """``{"top1", "early", "gap", "f1", "fraction"}`` of a run's metrics dict (see the module docstring);
-    ``per_block`` adds ``early.<i>`` for every coded block i."""
-    early_rows = metrics.get("early_decoding") or []
-    early = [float(r["accuracy"]) for r in early_rows if r.get("accuracy") is not None]
-    binary = metrics.get("binary") or {}
-    out = {
-        "top1": _finite(metrics.get("top1")),
-        "early": _finite(sum(early) / len(early)) if early else None,
-        "gap": _finite(specialization_gap(metrics.get("specialization"))),
-        "f1": _finite(binary.get("mean_f1")),
-        "fraction": _finite(binary.get("mean_fraction")),
-    }
-    if per_block:
-        for i, a in enumerate(early):
-            out[f"early.{i}"] = _finite(a)
-    return out
+def scheme_metrics(metrics, *, per_block: bool = False) -> SchemeMetrics:
+    """The :class:`SchemeMetrics` (top1, early, gap, f1, fraction; see the module docstring) of a
+    :class:`RunResult` or of a metrics.json object; ``per_block`` adds the early decoding of every coded
+    block (``early.<i>``)."""
+    if not isinstance(metrics, RunResult):
+        metrics = RunResult.from_json({"status": "?", **metrics})
+    early = [float(r["accuracy"]) for r in metrics.early_decoding if r.get("accuracy") is not None]
+    binary = metrics.binary
+    return SchemeMetrics(
+        top1=_finite(metrics.top1),
+        early=_finite(sum(early) / len(early)) if early else None,
+        gap=_finite(specialization_gap(metrics.specialization)),
+        f1=_finite(binary.mean_f1) if binary is not None else None,
+        fraction=_finite(binary.param_fraction) if binary is not None else None,
+        early_blocks=tuple(_finite(a) for a in early) if per_block else None,
+    )
 
 
 def metric_direction(name: str) -> str:

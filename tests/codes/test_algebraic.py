@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes import _algebraic as alg
-from codesearch.codes._generator import _REGISTRY, GenerateRequest, GenerationError
-from codesearch.codes._metrics import pairs_at_min_distance
+from codesearch.codes import GenerateRequest, GenerationError, pairs_at_min_distance
+from codesearch.codes.generators import _algebraic as alg
+from codesearch.codes.generators._base import _REGISTRY
 
 GEN = alg.AlgebraicGenerator()
 

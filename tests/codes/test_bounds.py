@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes._bounds import (
+from codesearch.codes import (
+    ConstantWeightCode,
     bounds_table,
     delsarte_lp_bound,
+    distance_spectrum,
     johnson_bound,
     lp_min_pairs,
     max_distance_bound,
     max_size_bound,
 )
-from codesearch.codes._code import ConstantWeightCode
-from codesearch.codes._metrics import distance_spectrum
 
 VECTORS = Path(__file__).parent / "vectors"
 

@@ -5,8 +5,7 @@ from math import comb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes import pairs_at_min_distance
-from codesearch.codes._generator import GenerateRequest, generate
+from codesearch.codes import GenerateRequest, generate, pairs_at_min_distance
 
 
 @st.composite

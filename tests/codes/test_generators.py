@@ -10,11 +10,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes import ConstantWeightCode, pairs_at_min_distance, sort_key
-from codesearch.codes._exact import CliqueSearch
-from codesearch.codes._generator import GenerateRequest, GenerationError, generate, generator_names
-from codesearch.codes._lexicode import colex_unrank, lexicode_words, words_to_matrix
-from codesearch.codes._random import balanced_random_matrices, balanced_spread, score_matrix
+from codesearch.codes import (
+    ConstantWeightCode,
+    GenerateRequest,
+    GenerationError,
+    balanced_spread,
+    generate,
+    generator_names,
+    pairs_at_min_distance,
+    score_matrix,
+    sort_key,
+)
+from codesearch.codes.generators._exact import CliqueSearch
+from codesearch.codes.generators._lexicode import colex_unrank, lexicode_words, words_to_matrix
+from codesearch.codes.generators._random import balanced_random_matrices
 
 #: small budgets so that every method runs in well under a second on tiny requests
 FAST = {
@@ -131,7 +140,7 @@ def test_lexicode_hand_checked():
 @pytest.mark.parametrize("n,w,h", [(8, 3, 4), (10, 5, 4), (12, 4, 6), (12, 6, 6)])
 def test_lexicode_matches_brute_force(n, w, h, monkeypatch):
     assert [int(x) for x in lexicode_words(n, w, h)[0]] == _brute_lexicode(n, w, h)
-    import codesearch.codes._lexicode as lex
+    import codesearch.codes.generators._lexicode as lex
 
     monkeypatch.setattr(lex, "_MAX_SUBSETS_PER_WORD", 0)  # force the popcount check
     words, info = lexicode_words(n, w, h)
@@ -237,8 +246,8 @@ def test_auto_rejects_unknown_methods():
 
 
 def test_auto_only_polishes_a_start_that_has_the_best_distance():
-    from codesearch.codes._anneal import default_iters
-    from codesearch.codes._auto import POLISH_FRACTION
+    from codesearch.codes.generators._anneal import default_iters
+    from codesearch.codes.generators._auto import POLISH_FRACTION
 
     # exact reaches the bound d = 6 but not the LP minimum of pairs, so anneal runs, as a polish
     res = generate("auto", GenerateRequest(20, 12, 6, params={"methods": ["exact", "anneal"]}))
@@ -258,7 +267,7 @@ def test_exact_search_agrees_with_networkx_clique_numbers():
     import json
     from pathlib import Path
 
-    from codesearch.codes._exact import CliqueSearch
+    from codesearch.codes.generators._exact import CliqueSearch
 
     data = json.loads((Path(__file__).parent / "vectors" / "exact_A.json").read_text())
     checked = 0

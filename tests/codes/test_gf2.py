@@ -1,9 +1,9 @@
-"""GF(2) linear algebra, code families and group actions of codesearch.codes._gf2."""
+"""GF(2) linear algebra, code families and group actions of codesearch.codes.algebra._gf2."""
 
 import numpy as np
 import pytest
 
-from codesearch.codes import _gf2 as g
+from codesearch.codes.algebra import _gf2 as g
 
 
 def _dist(words: np.ndarray) -> np.ndarray:

@@ -4,9 +4,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes import ConstantWeightCode, _large, code_metrics, distance_spectrum
-from codesearch.codes._generator import GenerateRequest, generate
-from codesearch.codes._repair import choose_threshold, tail_probability
+from codesearch.codes import (
+    ConstantWeightCode,
+    GenerateRequest,
+    _bits,
+    _large,
+    code_metrics,
+    distance_spectrum,
+    generate,
+)
+from codesearch.codes.generators._repair import choose_threshold, tail_probability
 
 
 @st.composite
@@ -39,8 +46,8 @@ def test_chunked_histogram_and_conflicts_match_brute_force(mw, chunk):
         assert sorted(map(tuple, pairs.tolist())) == expect
     finally:
         _large.CHUNK_ROWS = old
-    packed = _large.pack_rows(m)
-    assert _large.row_overlaps(packed, packed[0]).tolist() == g[0].tolist()
+    packed = _bits.pack_rows(m)
+    assert _bits.row_overlaps(packed, packed[0]).tolist() == g[0].tolist()
 
 
 def test_spectrum_is_recomputed_in_chunks_like_the_pair_matrix():

@@ -6,8 +6,15 @@ import sys
 
 import pytest
 
-from codesearch.codes import MAX_CLASSES, MAX_SUBNNS, bounds_table, lp_min_pairs, max_distance_bound
-from codesearch.codes._generator import GenerateRequest, generate
+from codesearch.codes import (
+    MAX_CLASSES,
+    MAX_SUBNNS,
+    GenerateRequest,
+    bounds_table,
+    generate,
+    lp_min_pairs,
+    max_distance_bound,
+)
 
 
 def cs(*args):

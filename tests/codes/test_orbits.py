@@ -6,9 +6,8 @@ from math import comb
 import numpy as np
 import pytest
 
-from codesearch.codes import _orbits as orb
-from codesearch.codes._code import ConstantWeightCode
-from codesearch.codes._metrics import pairs_at_min_distance
+from codesearch.codes import ConstantWeightCode, pairs_at_min_distance
+from codesearch.codes.algebra import _orbits as orb
 
 
 def _words(union: orb.OrbitUnion) -> np.ndarray:

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes._code import ConstantWeightCode
-from codesearch.codes._robustness import (
+from codesearch.codes import (
+    ConstantWeightCode,
     flip_decoding_accuracy,
     flip_is_exact,
     noise_decoding_accuracy,

@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from codesearch.codes import block_masks, scheme_plan
-from codesearch.io import read_scheme
 from codesearch.model import block_mask_tensors, coded_resnext, count_parameters, create_model
+from codesearch.schemefile import read_scheme
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,10 +15,12 @@ PG_URL = os.environ.get("CODESEARCH_TEST_PG")
 
 
 def fake_train(top1_of=None, fail_when=None, epochs_hook=None):
-    """A stand-in for codesearch.train.run_training with its contract (metrics dict, per-epoch callback).
+    """A stand-in for codesearch.train.run_training with its contract (RunResult, per-epoch callback).
 
     top1 = top1_of(config, scheme) (default: a smooth function of lr and mu, so the best is known);
     fail_when(config) -> reason makes the run return status "failed" (like a NaN loss)."""
+
+    from codesearch.train import BinaryResult, RunResult
 
     def default_top1(config, scheme):
         return max(0.0, 0.9 - abs(config.lr - 0.1) - abs(config.mu - 6.0) / 40)
@@ -42,28 +44,20 @@ def fake_train(top1_of=None, fail_when=None, epochs_hook=None):
             if epochs_hook:
                 epochs_hook(e, rec)
             if reason:
-                return {
-                    "status": "failed",
-                    "reason": reason,
-                    "top1": None,
-                    "history": history,
-                    "epochs_done": e - 1,
-                }
+                return RunResult(status="failed", reason=reason, history=tuple(history), epochs_done=e - 1)
             history.append(rec)
             if callback:
                 callback(e, dict(rec))
-        return {
-            "status": "ok",
-            "reason": None,
-            "top1": final,
-            "history": history,
-            "epochs_done": config.epochs,
-            "binary": {"mean_f1": final * 0.9, "mean_fraction": 0.2 + 0.05 * scheme.codes[-1].code.w},
-            "early_decoding": [],
-            "seconds": 0.01,
-            "device": "cpu",
-            "seed": config.seed,
-        }
+        return RunResult(
+            status="ok",
+            top1=final,
+            history=tuple(history),
+            epochs_done=config.epochs,
+            binary=BinaryResult(mean_f1=final * 0.9, param_fraction=0.2 + 0.05 * scheme.codes[-1].code.w),
+            seconds=0.01,
+            device="cpu",
+            seed=config.seed,
+        )
 
     return train
 

@@ -27,6 +27,7 @@ from codesearch.study import (
     study_status,
     validate_study,
 )
+from codesearch.train import RunResult
 
 from .conftest import TINY, fake_train
 
@@ -38,7 +39,7 @@ FAST = {"methods": ["lexicode", "random"]}
 def noisy_train(config, scheme, *, callback=None, out_dir=None, resume=False, overwrite=False):
     from pathlib import Path
 
-    from codesearch.io import scheme_to_dict
+    from codesearch.schemefile import scheme_to_dict
     from codesearch.train import config_to_dict
 
     base = BASE.get(round(config.mu, 6), 0.8)
@@ -74,7 +75,7 @@ def noisy_train(config, scheme, *, callback=None, out_dir=None, resume=False, ov
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         (Path(out_dir) / "metrics.json").write_text(json.dumps(metrics))
-    return metrics
+    return RunResult.from_json(metrics)
 
 
 def make_study(journal, mus=(8.0, 4.0, 2.0), **kw):
@@ -171,7 +172,7 @@ def test_validate_finds_the_known_effects_and_best_export_use_it(journal, tmp_pa
     )
     assert v["metrics"]["top1"]["ci_low"] < 0.95 and "better" in v["statement"]
     st = study_status(handle)
-    assert st["noise_floor"]["source"] == "validation" and st["validation"]["statement"] == rec["statement"]
+    assert st.noise_floor["source"] == "validation" and st.validation.statement == rec["statement"]
     # a second validation reuses the run folders (the stand-in is not called again)
     calls = []
     validate_study(
@@ -186,7 +187,7 @@ def test_validate_finds_the_known_effects_and_best_export_use_it(journal, tmp_pa
 
 def test_multi_objective_validation_ranks_by_the_first_objective(journal, tmp_path):
     handle = make_study(journal, objective="gap,top1")
-    assert study_status(handle)["noise_floor"] is None  # one seed per trial, no validation yet
+    assert study_status(handle).noise_floor is None  # one seed per trial, no validation yet
     rec = validate_study(handle, top=2, seeds=3, out_dir=tmp_path / "val", train_fn=noisy_train)
     front = [t.number for t in best_trials(handle) if t.number != rec["reference_trial"]]
     assert (

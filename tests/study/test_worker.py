@@ -7,13 +7,14 @@ import threading
 import pytest
 
 from codesearch.codes import get_preset
-from codesearch.io import read_scheme
+from codesearch.schemefile import read_scheme
 from codesearch.study import (
     FAIL_ATTR,
     PAPER_DEFAULT_ATTR,
     SCHEME_ATTR,
     StudyDefinition,
     StudyUsageError,
+    TrialOutcome,
     Worker,
     WorkerOptions,
     best_trials,
@@ -24,9 +25,11 @@ from codesearch.study import (
     open_study,
     registered_workers,
     study_status,
+    trial_record,
     write_study_plots,
 )
 from codesearch.study._worker import WORKER_ATTR
+from codesearch.train import RunResult
 
 from .conftest import fake_train
 
@@ -106,6 +109,8 @@ def test_worker_runs_exactly_n_trials_paper_default_first(journal):
         and rep.seed == 7
         and rep.stopped_by == "n_trials"
     )
+    assert [t.number for t in rep.trials] == [0, 1, 2, 3, 4] and {t.state for t in rep.trials} == {"COMPLETE"}
+    assert rep.trials[0] == TrialOutcome(0, "COMPLETE", [first.value], None)
     # a second worker with the same target finds nothing to do; a larger target continues the study
     rep2 = Worker(h, WorkerOptions(n_trials=5, seed=7), train_fn=fake_train()).run()
     assert rep2.trials == [] and rep2.index == 1 and rep2.seed == 8
@@ -124,7 +129,7 @@ def test_failed_trials_are_recorded_with_reason_and_the_study_goes_on(journal):
         if calls["n"] == 2:
             raise RuntimeError("boom")
         if calls["n"] == 3:
-            return {"status": "failed", "reason": "non-finite loss (nan) at epoch 1", "history": []}
+            return RunResult(status="failed", reason="non-finite loss (nan) at epoch 1")
         return fake_train()(config, scheme, callback=callback)
 
     Worker(h, WorkerOptions(n_trials=5), train_fn=flaky).run()
@@ -132,7 +137,7 @@ def test_failed_trials_are_recorded_with_reason_and_the_study_goes_on(journal):
     assert [t.state.name for t in trials] == ["COMPLETE", "FAIL", "FAIL", "COMPLETE", "COMPLETE"]
     assert trials[1].user_attrs[FAIL_ATTR] == "proxy run error: RuntimeError: boom"
     assert "non-finite loss" in trials[2].user_attrs[FAIL_ATTR]
-    assert [f["number"] for f in study_status(h)["recent_failures"]] == [1, 2]
+    assert [f.number for f in study_status(h).recent_failures] == [1, 2]
 
 
 def test_pruning_stops_weak_trials_early(journal):
@@ -200,8 +205,8 @@ def test_trials_of_dead_local_workers_are_failed_and_requeued(journal):
     assert "died during the trial" in trials[0].user_attrs[FAIL_ATTR]
     assert "died while claiming" in trials[1].user_attrs[FAIL_ATTR]
     assert trials[0].user_attrs[PAPER_DEFAULT_ATTR] and claimless.number == 1
-    paper = study_status(h)["paper_default"]  # the completed retry of the paper default
-    assert paper["state"] == "COMPLETE" and paper["retry_of"] == 0 and paper["fail_reason"] is None
+    paper = study_status(h).paper_default  # the completed retry of the paper default
+    assert paper.state == "COMPLETE" and paper.retry_of == 0 and paper.fail_reason is None
     c = count_trials(trials)
     assert (c.complete, c.requeued, c.counted) == (3, 2, 3)
     retried = {t.system_attrs.get("failed_trial") for t in trials if t.state.name == "COMPLETE"}
@@ -261,7 +266,8 @@ def test_pareto_study_front_export_and_plots(journal, tmp_path):
     front = best_trials(h)
     assert front and all(len(t.values) == 3 for t in front)
     st = study_status(h)
-    assert st["best"] is None and len(st["pareto_front"]) == len(front)
+    assert st.best is None and len(st.pareto_front) == len(front)
+    assert st.to_json()["pareto_front"] == [trial_record(t, h.definition).to_json() for t in front]
     paths, _ = write_study_plots(h, tmp_path / "plots")
     names = sorted(p.name for p in paths)
     assert "pareto-front.png" in names and "history-top1.png" in names

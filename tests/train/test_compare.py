@@ -8,10 +8,11 @@ import pytest
 
 from codesearch import stats
 from codesearch.cli import main as _main
-from codesearch.io import write_scheme
+from codesearch.schemefile import write_scheme
 from codesearch.train import (
     CompareEntry,
     CompareError,
+    RunResult,
     TrainConfig,
     compare_schemes,
     run_comparison,
@@ -32,7 +33,7 @@ def standin_train(config, scheme, *, out_dir=None, resume=False, overwrite=False
     fraction fixed by the scheme; gap = provenance["gap"]. Writes metrics.json like run_training."""
     from pathlib import Path
 
-    from codesearch.io import scheme_to_dict
+    from codesearch.schemefile import scheme_to_dict
     from codesearch.train import config_to_dict
 
     CALLS.append((config.seed, resume, overwrite))
@@ -66,8 +67,8 @@ def standin_train(config, scheme, *, out_dir=None, resume=False, overwrite=False
         if (p / "metrics.json").exists() and not (resume or overwrite):
             raise FileExistsError(p)
         p.mkdir(parents=True, exist_ok=True)
-        (p / "metrics.json").write_text(json.dumps(metrics))
-    return metrics
+        (p / "metrics.json").write_text(json.dumps(metrics))  # a file without the schema key, as before it
+    return RunResult.from_json(metrics)
 
 
 def scheme_with(i, **prov):
@@ -97,10 +98,18 @@ def test_gap_and_scheme_metrics_from_a_metrics_dict():
         },
         per_block=True,
     )
-    assert (
-        m["early"] == pytest.approx(0.7) and m["early.1"] == 0.8 and m["f1"] is None and m["fraction"] is None
-    )
-    assert scheme_metrics({"top1": 0.5})["gap"] is None
+    assert m.early == pytest.approx(0.7) and m.get("early.1") == 0.8 and m.f1 is None and m.fraction is None
+    assert m.to_json() == {
+        "top1": 0.9,
+        "early": pytest.approx(0.7),
+        "gap": pytest.approx(0.77),
+        "f1": None,
+        "fraction": None,
+        "early.0": 0.6,
+        "early.1": 0.8,
+    }
+    assert scheme_metrics({"top1": 0.5}).gap is None
+    assert scheme_metrics(RunResult(status="ok", top1=0.5)) == scheme_metrics({"top1": 0.5})
 
 
 def test_known_effects_give_the_right_verdicts_and_cis():
@@ -271,7 +280,7 @@ def test_cli_compare_bad_input(tmp_path, capsys, scheme10):
 
 def failing_train(config, scheme, **kw):
     if (scheme.provenance or {}).get("id") == 1 and config.seed == 1:
-        return {"status": "failed", "reason": "non-finite loss (nan)", "top1": None, "seconds": 0.0}
+        return RunResult(status="failed", reason="non-finite loss (nan)", seconds=0.0)
     return standin_train(config, scheme, **kw)
 
 

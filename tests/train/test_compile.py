@@ -4,7 +4,7 @@ backend, which traces and differentiates the graph like inductor but generates n
 import pytest
 
 from codesearch.cli import main
-from codesearch.io import read_scheme
+from codesearch.schemefile import read_scheme
 from codesearch.train import TrainConfig, TrainConfigError, run_training
 
 
@@ -26,11 +26,11 @@ def test_compiled_training_matches_eager(scheme):
     }
     eager = run_training(TrainConfig(**base), scheme)
     compiled = run_training(TrainConfig(**base, compile="default", compile_backend="aot_eager"), scheme)
-    assert eager["status"] == compiled["status"] == "ok"
-    for a, b in zip(eager["history"], compiled["history"]):
+    assert eager.status == compiled.status == "ok"
+    for a, b in zip(eager.history, compiled.history):
         assert b["train_loss"] == pytest.approx(a["train_loss"], rel=1e-4)
         assert b["coding_loss"] == pytest.approx(a["coding_loss"], rel=1e-3, abs=1e-6)
-    assert compiled["top1"] == pytest.approx(eager["top1"], abs=1 / 96 + 1e-9)
+    assert compiled.top1 == pytest.approx(eager.top1, abs=1 / 96 + 1e-9)
 
 
 def test_compile_modes_are_checked():

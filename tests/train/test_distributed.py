@@ -72,7 +72,7 @@ def _train_args(scheme_file, *extra):
 
 
 def test_two_processes_match_one_process_with_the_same_global_batch(tmp_path, scheme_file):
-    from codesearch.io import read_scheme
+    from codesearch.schemefile import read_scheme
 
     out = tmp_path / "run"
     res = _torchrun(_train_args(scheme_file, "--epochs", "1"), out)
@@ -83,7 +83,7 @@ def test_two_processes_match_one_process_with_the_same_global_batch(tmp_path, sc
         "metrics.json",
     ]
     metrics = read_metrics(out)
-    assert metrics["world_size"] == 2 and metrics["status"] == "ok"
+    assert metrics.world_size == 2 and metrics.status == "ok"
     ddp_state = load_training_checkpoint(out / "checkpoint.pt")["state_dict"]
 
     # the reference: same seed, same first-epoch order, the global batch as 2 micro-batches
@@ -113,7 +113,7 @@ def test_two_processes_match_one_process_with_the_same_global_batch(tmp_path, sc
         (loss / 2).backward()
         losses.append(float(loss.detach()))
     opt.step()
-    assert metrics["history"][0]["train_loss"] == pytest.approx(sum(losses) / 2, rel=1e-5)
+    assert metrics.history[0]["train_loss"] == pytest.approx(sum(losses) / 2, rel=1e-5)
     ref = model.state_dict()
     params = {n for n, _ in model.named_parameters()}
     assert params
@@ -129,9 +129,7 @@ def test_resume_under_another_world_size_and_rank_checks(tmp_path, scheme_file):
     # the checkpoint holds the plain module: a 1-process resume picks it up (training is done; it re-evaluates)
     assert main(["train", *_train_args(scheme_file, "--epochs", "1"), "--out", str(out), "--resume"]) == 0
     again = read_metrics(out)
-    assert (
-        again["world_size"] == 1 and again["history"] == first["history"] and again["top1"] == first["top1"]
-    )
+    assert again.world_size == 1 and again.history == first.history and again.top1 == first.top1
     # a global batch that 2 processes cannot split evenly is refused on every rank, before anything is written
     bad = _torchrun(_train_args(scheme_file, "--epochs", "1", "--batch-size", "63"), tmp_path / "bad")
     # each rank says it in one line (torchrun then adds its own report of the failed children)

@@ -72,9 +72,9 @@ def test_channels_last_run_is_reproducible_and_close(scheme10):
     a = run_training(TrainConfig(**base, channels_last=True), scheme10)
     b = run_training(TrainConfig(**base, channels_last=True), scheme10)
     c = run_training(TrainConfig(**base), scheme10)
-    assert a["status"] == b["status"] == c["status"] == "ok"
-    assert a["config"]["channels_last"] is True
-    assert [h["train_loss"] for h in a["history"]] == [h["train_loss"] for h in b["history"]]
-    assert a["top1"] == b["top1"] and a["specialization"] == b["specialization"]
+    assert a.status == b.status == c.status == "ok"
+    assert a.config["channels_last"] is True
+    assert [h["train_loss"] for h in a.history] == [h["train_loss"] for h in b.history]
+    assert a.top1 == b.top1 and a.specialization == b.specialization
     # the same computation in another memory layout: equal up to float rounding
-    assert a["history"][0]["train_loss"] == pytest.approx(c["history"][0]["train_loss"], rel=1e-3)
+    assert a.history[0]["train_loss"] == pytest.approx(c.history[0]["train_loss"], rel=1e-3)

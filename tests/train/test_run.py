@@ -5,6 +5,7 @@ import pytest
 from codesearch.train import (
     CHECKPOINT_NAME,
     METRICS_NAME,
+    RunResult,
     TrainConfig,
     TrainConfigError,
     TrainingFailed,
@@ -23,15 +24,20 @@ TINY = {
 }
 
 
-def _strip_times(m: dict) -> dict:
-    return {k: v for k, v in m.items() if k not in ("seconds", "train_seconds", "eval_seconds")}
+def _strip_times(m: RunResult) -> dict:
+    return {k: v for k, v in m.to_json().items() if k not in ("seconds", "train_seconds", "eval_seconds")}
 
 
 def test_one_epoch_run_writes_complete_metrics(tmp_path, scheme10):
     m = run_training(TrainConfig(**TINY), scheme10, out_dir=tmp_path / "run")
     on_disk = read_metrics(tmp_path / "run")
-    assert on_disk == json.loads(json.dumps(m))
-    assert m["status"] == "ok" and m["reason"] is None
+    assert isinstance(m, RunResult) and on_disk == RunResult.from_json(json.loads(json.dumps(m.to_json())))
+    text = (tmp_path / "run" / METRICS_NAME).read_text()
+    assert text == json.dumps(m.to_json(), indent=2) + "\n"
+    assert (
+        list(json.loads(text))[:2] == ["schema", "status"] and json.loads(text)["schema"] == RunResult.SCHEMA
+    )
+    assert m.status == "ok" and m.reason is None
     for key in (
         "top1",
         "history",
@@ -46,23 +52,23 @@ def test_one_epoch_run_writes_complete_metrics(tmp_path, scheme10):
         "dataset",
         "model",
     ):
-        assert key in m
-    assert 0 <= m["top1"] <= 1 and m["device"] == "cpu" and m["seed"] == 0
-    assert m["config"]["epochs"] == 1 and m["scheme"]["num_classes"] == 10
-    (h,) = m["history"]
+        assert key in m.to_json()
+    assert 0 <= m.top1 <= 1 and m.device == "cpu" and m.seed == 0
+    assert m.config["epochs"] == 1 and m.scheme["num_classes"] == 10
+    (h,) = m.history
     assert set(h) >= {"epoch", "train_loss", "coding_loss", "test_top1"} and h["epoch"] == 1
-    blocks = m["model"]["coded_blocks"]
+    blocks = m.model["coded_blocks"]
     assert [b["code"] for b in blocks] == ["5/10", "5/10", "3/10", "3/10"]
-    assert len(m["early_decoding"]) == 4
-    for e in m["early_decoding"]:
+    assert len(m.early_decoding) == 4
+    for e in m.early_decoding:
         assert 0 <= e["accuracy"] <= 1
         assert len(e["mean_energies"]) == 10 and len(e["mean_energies"][0]) == 10
-    b = m["binary"]
-    assert len(b["classes"]) == 10 and 0 <= b["mean_f1"] <= 1
-    for c in b["classes"]:
+    b = m.binary
+    assert len(b.classes) == 10 and 0 <= b.mean_f1 <= 1 and 0 < b.param_fraction < 1
+    for c in b.classes:
         assert set(c) >= {"threshold", "precision", "recall", "f1", "parameters", "fraction"}
-        assert 0 < c["fraction"] < 1 and c["parameters"] < m["model"]["parameters"]
-    s = m["specialization"]
+        assert 0 < c["fraction"] < 1 and c["parameters"] < m.model["parameters"]
+    s = m.specialization
     assert s["stage"] == "c3" and s["index"] == 2  # last block of the middle coded stage
     assert [e["k"] for e in s["active"]] == [1, 2, 3, 4, 5]
     assert [e["k"] for e in s["inactive"]] == [1, 2, 3, 4, 5]
@@ -75,7 +81,7 @@ def test_existing_run_needs_resume_or_overwrite(tmp_path, scheme10):
     run_training(cfg, scheme10, out_dir=tmp_path)
     with pytest.raises(FileExistsError):
         run_training(cfg, scheme10, out_dir=tmp_path)
-    assert run_training(cfg, scheme10, out_dir=tmp_path, overwrite=True)["status"] == "ok"
+    assert run_training(cfg, scheme10, out_dir=tmp_path, overwrite=True).status == "ok"
 
 
 def test_resume_equals_uninterrupted_and_same_seed_same_metrics(tmp_path, scheme10):
@@ -91,9 +97,9 @@ def test_resume_equals_uninterrupted_and_same_seed_same_metrics(tmp_path, scheme
 
     with pytest.raises(KeyboardInterrupt):
         run_training(cfg, scheme10, out_dir=tmp_path / "b", callback=stop_after_first)
-    assert seen == [(1, full["history"][0]["test_top1"])]
+    assert seen == [(1, full.history[0]["test_top1"])]
     half = read_metrics(tmp_path / "b")
-    assert half["status"] == "interrupted" and half["epochs_done"] == 1
+    assert half.status == "interrupted" and half.epochs_done == 1
     resumed = run_training(cfg, scheme10, out_dir=tmp_path / "b", resume=True)
     assert _strip_times(resumed) == _strip_times(full)
 
@@ -111,7 +117,7 @@ def test_callback_exception_propagates_after_checkpoint(tmp_path, scheme10):
     with pytest.raises(Pruned):
         run_training(TrainConfig(**{**TINY, "epochs": 2}), scheme10, out_dir=tmp_path, callback=prune)
     m = read_metrics(tmp_path)
-    assert m["status"] == "stopped" and "Pruned" in m["reason"] and m["epochs_done"] == 1
+    assert m.status == "stopped" and "Pruned" in m.reason and m.epochs_done == 1
     assert (tmp_path / CHECKPOINT_NAME).exists()
 
 
@@ -126,9 +132,9 @@ def test_resume_with_other_settings_is_refused(tmp_path, scheme10):
 @pytest.mark.parametrize("bad", [{"lr": 1e30}, {"mu": 1e300}])
 def test_non_finite_loss_fails_cleanly(tmp_path, scheme10, bad):
     m = run_training(TrainConfig(**{**TINY, **bad, "epochs": 2}), scheme10, out_dir=tmp_path)
-    assert m["status"] == "failed" and "non-finite loss" in m["reason"]
-    assert read_metrics(tmp_path)["status"] == "failed"
-    assert m["top1"] is None
+    assert m.status == "failed" and "non-finite loss" in m.reason
+    assert read_metrics(tmp_path).status == "failed"
+    assert m.top1 is None
     with pytest.raises(TrainingFailed, match="non-finite"):
         check_succeeded(m)
     json.loads((tmp_path / METRICS_NAME).read_text())  # strict JSON, no NaN
@@ -136,8 +142,8 @@ def test_non_finite_loss_fails_cleanly(tmp_path, scheme10, bad):
 
 def test_control_run_has_no_coded_measurements(scheme10):
     m = run_training(TrainConfig(**{**TINY, "control": True, "binary": False}), scheme10)
-    assert m["status"] == "ok" and m["early_decoding"] == [] and m["specialization"] is None
-    assert m["model"]["coded_blocks"] == []
+    assert m.status == "ok" and m.early_decoding == () and m.specialization is None
+    assert m.model["coded_blocks"] == []
 
 
 def test_bad_inputs_raise_one_sentence(scheme10):

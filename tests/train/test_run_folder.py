@@ -6,10 +6,9 @@ import sys
 
 import pytest
 
-from codesearch.io import write_scheme
+from codesearch.schemefile import write_scheme
 from codesearch.train import LOCK_NAME, RunFolderBusy, remove_stale_temps, run_folder_lock
-
-from .test_cli import TINY, _one_line_error, main
+from tests.cli.test_train import TINY, _one_line_error, main
 
 
 @pytest.fixture()

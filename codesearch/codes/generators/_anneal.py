@@ -33,10 +33,12 @@ from math import comb
 
 import numpy as np
 
-from ._code import ConstantWeightCode
-from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
-from ._limits import LARGE_CLASSES
-from ._random import balanced_spread, key_of, overlaps, random_balanced_code, score_matrix
+from .._bits import overlaps
+from .._code import ConstantWeightCode
+from .._limits import LARGE_CLASSES
+from .._metrics import balanced_spread, key_of, score_matrix
+from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
+from ._random import random_balanced_code
 
 #: ``start='auto'`` also tries the lexicode start when C(N, w) is at most this (its scan takes ~1 s)
 LEXICODE_START_MAX_WORDS = 200_000
@@ -251,21 +253,33 @@ def _rebalance(st: _State, target_spread: int) -> int:
         moves += 1
 
 
+#: Default schedule and energy of the annealer: the one home of these values (``anneal_matrix``'s signature
+#: and the generator's ``params`` both read it).
+ANNEAL_DEFAULTS: dict[str, float] = {
+    "t_start": 2.0,  # initial temperature
+    "t_end": 0.05,  # final temperature (geometric schedule)
+    "penalty": 6.0,  # energy of one overlap unit above the target
+    "base": 2.0,  # a pair one overlap below the target costs 1/base of one at it
+    "pair_moves": 0.3,  # share of steps that re-split two rows instead of swapping one one each
+    "patience": 0.3,  # budget fraction before the target distance is relaxed
+}
+
+
 def anneal_matrix(
     m0: np.ndarray,
     *,
     rng: np.random.Generator,
     iters: int,
     goal_distance: int,
-    t_start: float = 2.0,
-    t_end: float = 0.05,
-    penalty: float = 6.0,
-    base: float = 2.0,
+    t_start: float = ANNEAL_DEFAULTS["t_start"],
+    t_end: float = ANNEAL_DEFAULTS["t_end"],
+    penalty: float = ANNEAL_DEFAULTS["penalty"],
+    base: float = ANNEAL_DEFAULTS["base"],
     top: int = 3,
     max_partners: int = 64,
-    pair_moves: float = 0.3,
+    pair_moves: float = ANNEAL_DEFAULTS["pair_moves"],
     max_options: int | None = None,
-    patience: float = 0.3,
+    patience: float = ANNEAL_DEFAULTS["patience"],
     focus: float = 0.9,
     stop_pairs: int | None = None,
     time_limit: float | None = None,
@@ -361,11 +375,11 @@ def default_iters(k: int) -> int:
 class AnnealGenerator(Generator):
     """Simulated annealing with exact weights and exact column balance.
 
-    params: ``iters`` (budget of scored neighbourhoods, default 10 000 for K <= 200 else 40 000),
-    ``t_start`` (2.0), ``t_end`` (0.05): geometric temperature schedule; ``penalty`` (6.0, energy of one
-    overlap unit above the target); ``base`` (2.0: a pair one overlap below the target costs 1/base of
-    one at it); ``pair_moves`` (0.3: share of steps that re-split two rows instead of swapping one
-    one each); ``patience`` (0.3, budget fraction before the target distance is relaxed);
+    params: ``iters`` (budget of scored neighbourhoods, default :func:`default_iters`), and with their
+    defaults in :data:`ANNEAL_DEFAULTS`: ``t_start``, ``t_end`` (geometric temperature schedule);
+    ``penalty`` (energy of one overlap unit above the target); ``base`` (a pair one overlap below the
+    target costs 1/base of one at it); ``pair_moves`` (share of steps that re-split two rows instead of
+    swapping one one each); ``patience`` (budget fraction before the target distance is relaxed);
     ``goal_distance`` (default: the Johnson/LP bound); ``initial`` (K bit strings to start from) or
     ``start``: ``"auto"`` (default: the better of a balanced random code and the lexicode when
     C(N, w) <= 200 000), ``"random"`` or ``"lexicode"``.
@@ -417,21 +431,16 @@ class AnnealGenerator(Generator):
         if "goal_distance" in p:
             goal = int(p["goal_distance"])
         else:
-            from ._bounds import max_distance_bound
+            from ..bounds import max_distance_bound
 
             goal = int(max_distance_bound(k, n, w))
         settings = {
             "iters": int(p.get("iters", default_iters(k))),
-            "t_start": float(p.get("t_start", 2.0)),
-            "t_end": float(p.get("t_end", 0.05)),
-            "penalty": float(p.get("penalty", 6.0)),
-            "base": float(p.get("base", 2.0)),
-            "pair_moves": float(p.get("pair_moves", 0.3)),
-            "patience": float(p.get("patience", 0.3)),
+            **{name: float(p.get(name, value)) for name, value in ANNEAL_DEFAULTS.items()},
         }
         if settings["iters"] < 1:
             raise ValueError(f"params['iters'] must be at least 1, not {settings['iters']}.")
-        from ._bounds import lp_min_pairs
+        from ..bounds import lp_min_pairs
 
         best, stats = anneal_matrix(
             m0,

@@ -47,6 +47,8 @@ from math import comb, gcd
 
 import numpy as np
 
+from .._bits import pack, unpack
+
 __all__ = [
     "OrbitUnion",
     "PermutationGroup",
@@ -81,17 +83,6 @@ EXACT_TOTAL_BUDGET = 1_000_000
 
 
 # -- packed words ---------------------------------------------------------------------------------------------
-def _pack_rows(bits: np.ndarray) -> np.ndarray:
-    n = bits.shape[1]
-    weights = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
-    return (bits.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-
-
-def _unpack(masks: np.ndarray, n: int) -> np.ndarray:
-    masks = np.asarray(masks, dtype=np.uint64).reshape(-1)
-    return ((masks[:, None] >> np.arange(n, dtype=np.uint64)[None, :]) & np.uint64(1)).astype(np.uint8)
-
-
 def weight_masks(positions: list[int], k: int) -> np.ndarray:
     """All k-subsets of ``positions`` as packed words."""
     layers = [np.zeros(1, dtype=np.uint64)] + [np.zeros(0, dtype=np.uint64)] * k
@@ -108,7 +99,7 @@ def _random_words(n: int, w: int, count: int, rng: np.random.Generator) -> np.nd
     idx = np.argsort(rng.random((count, n)), axis=1)[:, :w]
     bits = np.zeros((count, n), dtype=np.uint8)
     np.put_along_axis(bits, idx, 1, axis=1)
-    return _pack_rows(bits)
+    return pack(bits)
 
 
 # -- permutation groups ---------------------------------------------------------------------------------------
@@ -520,7 +511,7 @@ class OrbitUnion:
 
     def matrix(self) -> np.ndarray:
         """The words as an ``M x n`` 0/1 ``uint8`` matrix."""
-        return _unpack(self.words, self.n)
+        return unpack(self.words, self.n)
 
 
 def _valid_orbits(group: PermutationGroup, w: int, t: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -620,7 +611,7 @@ def _short_orbit_words(group: PermutationGroup, w: int) -> np.ndarray:
             continue
         seen.add(key)
         masks = np.array([sum(1 << v for v in cy) for cy in cycles], dtype=np.uint64)
-        sel = _unpack(weight_masks(list(range(len(cycles))), w // c), len(cycles)).astype(bool)
+        sel = unpack(weight_masks(list(range(len(cycles))), w // c), len(cycles)).astype(bool)
         out.append(np.array([np.bitwise_or.reduce(masks[s]) for s in sel], dtype=np.uint64))
     return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.uint64)
 

@@ -5,8 +5,9 @@ the best one. Every draw is balanced by construction: row by row, a codeword tak
 the columns used least so far (ties broken at random), so the column sums never differ by more than
 one and are all equal to :math:`wK/N` whenever that is an integer.
 
-This module also holds the small numpy helpers the other generators share (fast scoring of a 0/1
-matrix, balanced random matrices, row de-duplication).
+This module also holds the balanced random matrices that ``anneal`` and ``repair`` start from (and their
+row de-duplication); scoring helpers live in :mod:`codesearch.codes._metrics`, bit helpers in
+:mod:`codesearch.codes._bits`.
 """
 
 from __future__ import annotations
@@ -15,41 +16,9 @@ import time
 
 import numpy as np
 
-from ._code import ConstantWeightCode
-from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
-
-
-# -- shared helpers ----------------------------------------------------------------------------
-def overlaps(m: np.ndarray) -> np.ndarray:
-    """K x K matrix of row overlaps (shared ones) as int32. Exact: float32 sums of 0/1 up to 2^24."""
-    f = np.asarray(m, dtype=np.float32)
-    return (f @ f.T).astype(np.int32)
-
-
-def score_matrix(m: np.ndarray) -> tuple[int, int, int]:
-    r"""(d, pairs at d, column spread) of a constant-weight 0/1 matrix, without building a code.
-
-    With :math:`g_{ab}` the overlap of rows :math:`a, b` and weight :math:`w`,
-    :math:`d_H = 2(w - g_{ab})`, so the minimum distance comes from the largest off-diagonal overlap.
-    """
-    from ._large import overlap_histogram, score_from_histogram
-
-    m = np.asarray(m)
-    w = int(m[0].sum())
-    d, pairs = score_from_histogram(overlap_histogram(m), w)
-    cs = m.sum(axis=0)
-    return d, pairs, int(cs.max() - cs.min())
-
-
-def key_of(score: tuple[int, int, int]) -> tuple[int, int, int]:
-    """Preference key of a (d, pairs, spread) score, as :func:`codesearch.codes.sort_key`: larger is better."""
-    d, pairs, spread = score
-    return (d, -pairs, -spread)
-
-
-def balanced_spread(k: int, n: int, w: int) -> int:
-    """The smallest column spread a K-word weight-w code of length N can have: 0 if N divides wK, else 1."""
-    return 0 if (w * k) % n == 0 else 1
+from .._code import ConstantWeightCode
+from .._metrics import key_of, score_matrix
+from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 
 
 def balanced_random_matrices(k: int, n: int, w: int, rng: np.random.Generator, trials: int) -> np.ndarray:
@@ -117,7 +86,7 @@ class RandomGenerator(Generator):
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
         t0 = time.perf_counter()
         k, n, w = req.classes, req.subnns, req.active
-        from ._limits import LARGE_CLASSES
+        from .._limits import LARGE_CLASSES
 
         trials = int(req.params.get("trials", 200 if k <= 200 else 40 if k <= LARGE_CLASSES else 1))
         if trials < 1:

@@ -1,20 +1,18 @@
-"""Scheme JSON v1: read, write (atomically), and export formats.
+"""Scheme files: JSON v1 (read, write atomically) and the export formats (paper dict, CSV, JSON).
 
-Only this module and ``cli.py`` touch files. Metrics are recomputed from the matrix on write and checked
-against the matrix on read.
+Metrics are recomputed from the matrix on write and checked against the matrix on read. The atomic writers
+themselves are in :mod:`codesearch._atomic` (shared with checkpoints, metrics and plots).
 """
 
 from __future__ import annotations
 
 import csv
-import errno
-import io as _io
+import io
 import json
 import keyword
-import os
-import tempfile
 from pathlib import Path
 
+from ._atomic import write_text_atomic
 from .codes import ConstantWeightCode, Scheme, SchemeCode, code_metrics
 
 SCHEMA = "codesearch.scheme/v1"
@@ -184,49 +182,6 @@ def read_scheme(path) -> Scheme:
     return loads_scheme(text, path)
 
 
-def write_text_atomic(path, text: str, *, force: bool = False) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
-
-    FileExistsError when ``path`` exists and ``force`` is false; nothing is left half-written."""
-    return write_bytes_atomic(path, text.encode("utf-8"), force=force)
-
-
-def write_bytes_atomic(path, data: bytes, *, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    FileExistsError when ``path`` exists and ``force`` is false; nothing is left half-written.
-    IsADirectoryError when ``path`` is a folder or ends with a path separator (never a file named after it)."""
-    raw = os.fspath(path)
-    path = Path(path)
-    if raw == "" or raw.endswith(("/", os.sep)) or path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "a folder, not a file name", raw)
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} exists; pass --force to overwrite it")
-    for folder in path.parents:  # the nearest existing ancestor must be a folder
-        if folder.exists():
-            if not folder.is_dir():
-                raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder", str(folder))
-            break
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
-
-
 def write_scheme(scheme: Scheme, path, *, force: bool = False) -> Path:
     return write_text_atomic(path, dumps_scheme(scheme), force=force)
 
@@ -300,7 +255,7 @@ def export_paper(scheme: Scheme, name: str | None = None) -> str:
 
 def export_csv(scheme: Scheme) -> str:
     """One row per (code, class): code id, class index, class name, then one 0/1 column per subNN."""
-    buf = _io.StringIO()
+    buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     nmax = max(c.code.n for c in scheme.codes)
     writer.writerow(["code", "class", "name"] + [f"subnn{j}" for j in range(nmax)])

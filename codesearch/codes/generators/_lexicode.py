@@ -31,9 +31,9 @@ from math import comb
 
 import numpy as np
 
-from ._code import ConstantWeightCode
-from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
-from ._random import key_of, score_matrix
+from .._code import ConstantWeightCode
+from .._metrics import key_of, score_matrix
+from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 
 #: largest number of t-subsets per word and size of the subset table for the "subset" check
 _MAX_SUBSETS_PER_WORD = 128
@@ -210,7 +210,7 @@ class LexicodeGenerator(Generator):
     name = "lexicode"
 
     def size_limit(self, req: GenerateRequest) -> str | None:
-        from ._limits import LARGE_CLASSES
+        from .._limits import LARGE_CLASSES
 
         if req.subnns > 63:
             return f"lexicode supports N <= 63, not {req.subnns}"
@@ -226,7 +226,7 @@ class LexicodeGenerator(Generator):
         if req.min_distance is not None:
             candidates_h = [int(req.min_distance) + (int(req.min_distance) % 2)]
         else:
-            from ._bounds import max_distance_bound
+            from ..bounds import max_distance_bound
 
             top = int(max_distance_bound(k, n, w))
             candidates_h = list(range(top - top % 2, 1, -2))

@@ -31,6 +31,9 @@ from itertools import combinations
 
 import numpy as np
 
+from .._bits import as_bits as _as_bits
+from .._bits import cyclic_shifts, pack, popcount, unpack
+
 __all__ = [
     "PRIMITIVE_POLYNOMIALS",
     "GF2m",
@@ -74,43 +77,6 @@ MAX_ENUMERATION_DIMENSION = 24
 
 
 # -- packing --------------------------------------------------------------------------------------------------
-def _as_bits(matrix, name: str = "matrix") -> np.ndarray:
-    arr = np.asarray(matrix)
-    if not (np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_):
-        raise TypeError(f"Argument '{name}' must hold integers or booleans, not {arr.dtype}.")
-    if arr.ndim != 2:
-        raise ValueError(f"Argument '{name}' must be 2-D, not {arr.ndim}-D.")
-    if arr.size and not np.isin(arr, (0, 1)).all():
-        raise ValueError(f"Argument '{name}' must contain only 0 and 1.")
-    return arr.astype(np.uint8)
-
-
-def pack(matrix) -> np.ndarray:
-    """Pack the rows of a 0/1 matrix with at most 64 columns into ``uint64`` (bit j = column j)."""
-    bits = _as_bits(matrix)
-    n = bits.shape[1]
-    if n > 64:
-        raise ValueError(f"Only words of length at most 64 can be packed, not {n}.")
-    weights = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
-    return (
-        (bits.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-        if n
-        else np.zeros(len(bits), np.uint64)
-    )
-
-
-def unpack(masks, n: int) -> np.ndarray:
-    """Inverse of :func:`pack`: a ``len(masks) x n`` ``uint8`` matrix."""
-    masks = np.asarray(masks, dtype=np.uint64).reshape(-1)
-    shifts = np.arange(n, dtype=np.uint64)
-    return ((masks[:, None] >> shifts[None, :]) & np.uint64(1)).astype(np.uint8)
-
-
-def popcount(masks) -> np.ndarray:
-    """Number of ones of each packed word."""
-    return np.bitwise_count(np.asarray(masks, dtype=np.uint64)).astype(np.int64)
-
-
 # -- linear algebra -------------------------------------------------------------------------------------------
 def row_reduce(matrix) -> tuple[np.ndarray, list[int]]:
     """Reduced row-echelon form over GF(2) and the pivot columns; zero rows are dropped."""
@@ -450,19 +416,6 @@ def nordstrom_robinson() -> np.ndarray:
 
 
 # -- group actions ---------------------------------------------------------------------------------------------
-def cyclic_shifts(masks, n: int) -> np.ndarray:
-    r"""All n cyclic shifts of packed words: array ``[len(masks), n]``; shift s maps position j to j+s mod n."""
-    masks = np.asarray(masks, dtype=np.uint64).reshape(-1)
-    full = np.uint64((1 << n) - 1) if n < 64 else np.uint64(0xFFFFFFFFFFFFFFFF)
-    out = np.empty((len(masks), n), dtype=np.uint64)
-    for s in range(n):
-        if s == 0:
-            out[:, 0] = masks
-        else:
-            out[:, s] = ((masks << np.uint64(s)) | (masks >> np.uint64(n - s))) & full
-    return out
-
-
 def translation_permutation(m: int, t: int) -> np.ndarray:
     r"""The permutation :math:`x \mapsto x \oplus t` of the :math:`2^m` positions of GF(2)^m."""
     return np.arange(1 << m) ^ t

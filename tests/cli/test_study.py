@@ -5,9 +5,8 @@ import json
 import pytest
 
 from codesearch.cli import main
-from codesearch.io import read_scheme
-
-from .conftest import TINY
+from codesearch.schemefile import read_scheme
+from tests.study.conftest import TINY
 
 
 def run(capsys, *args):

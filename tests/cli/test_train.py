@@ -3,7 +3,7 @@ import json
 import pytest
 
 from codesearch.cli import main as _main
-from codesearch.io import write_scheme
+from codesearch.schemefile import write_scheme
 
 TINY = ["--dataset", "digits", "--preset", "proxy-s", "--epochs", "1", "--batch-size", "32", "--subset", "64"]
 

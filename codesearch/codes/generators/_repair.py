@@ -33,9 +33,10 @@ from math import comb
 
 import numpy as np
 
-from ._code import ConstantWeightCode
-from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
-from ._large import conflict_pairs, pack_rows, row_overlaps
+from .._bits import pack_rows, row_overlaps
+from .._code import ConstantWeightCode
+from .._large import conflict_pairs
+from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 from ._random import random_balanced_code
 
 #: expected conflicting pairs of the random start the target may have
@@ -180,7 +181,7 @@ class RepairGenerator(Generator):
     name = "repair"
 
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
-        from ._bounds import max_distance_bound
+        from ..bounds import max_distance_bound
 
         t0 = time.perf_counter()
         k, n, w = req.classes, req.subnns, req.active

@@ -27,9 +27,9 @@ from math import comb
 
 import numpy as np
 
-from ._code import ConstantWeightCode
-from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
-from ._random import key_of, score_matrix
+from .._code import ConstantWeightCode
+from .._metrics import key_of, score_matrix
+from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 
 DEFAULT_MAX_WORDS = 6000
 DEFAULT_MAX_NODES = 200_000
@@ -169,7 +169,7 @@ class ExactGenerator(Generator):
             )
         max_nodes = int(req.params.get("max_nodes", DEFAULT_MAX_NODES))
         max_solutions = int(req.params.get("max_solutions", 20))
-        from ._bounds import max_distance_bound
+        from ..bounds import max_distance_bound
 
         bound = int(max_distance_bound(k, n, w))
         floor_d = int(req.min_distance) if req.min_distance is not None else 2

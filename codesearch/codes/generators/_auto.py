@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import time
 
+from .._limits import LARGE_CLASSES
+from .._metrics import balanced_spread, key_of, pairs_at_min_distance
 from ._anneal import default_iters
-from ._generator import (
+from ._base import (
     _REGISTRY,
     GenerateRequest,
     GenerateResult,
@@ -29,9 +31,6 @@ from ._generator import (
     ProgressFn,
     register,
 )
-from ._limits import LARGE_CLASSES
-from ._metrics import pairs_at_min_distance
-from ._random import balanced_spread, key_of
 
 #: the methods ``auto`` tries, in order (``repair`` only for K > LARGE_CLASSES, where it replaces ``random``)
 AUTO_ORDER = ("algebraic", "exact", "lexicode", "anneal", "repair", "random")
@@ -50,7 +49,7 @@ class AutoGenerator(Generator):
     name = "auto"
 
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
-        from ._bounds import lp_min_pairs, max_distance_bound
+        from ..bounds import lp_min_pairs, max_distance_bound
 
         t0 = time.perf_counter()
         k, n, w = req.classes, req.subnns, req.active

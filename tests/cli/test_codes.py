@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from codesearch.io import read_scheme
+from codesearch.schemefile import read_scheme
 
 
 def cs(*args, cwd=None):

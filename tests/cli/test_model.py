@@ -7,10 +7,9 @@ import torch
 
 from codesearch.cli import main
 from codesearch.codes import PRESETS
-from codesearch.io import write_scheme
 from codesearch.model import create_model, load_binary_classifier, save_checkpoint
-
-from .conftest import preset_scheme, randomize_bn
+from codesearch.schemefile import write_scheme
+from tests.model.conftest import preset_scheme, randomize_bn
 
 
 def run(capsys, *argv):

@@ -34,8 +34,7 @@ ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 def template(tmp_path_factory):
     from codesearch.codes import get_preset
     from codesearch.study import StudyDefinition, Worker, WorkerOptions, build_space, create_or_check
-
-    from ..study.conftest import fake_train
+    from tests.study.conftest import fake_train
 
     t = tmp_path_factory.mktemp("hostile-template")
     cwd = os.getcwd()

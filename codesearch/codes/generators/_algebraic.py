@@ -53,10 +53,11 @@ from math import comb
 
 import numpy as np
 
-from . import _gf2, _orbits
-from ._code import ConstantWeightCode
-from ._generator import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
-from ._metrics import sort_key
+from .._bits import min_distance, overlaps, rotate
+from .._code import ConstantWeightCode
+from .._metrics import sort_key
+from ..algebra import _gf2, _orbits
+from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 
 __all__ = ["AlgebraicGenerator", "CandidatePool", "candidate_pools", "candidate_words"]
 
@@ -84,20 +85,6 @@ class CandidatePool:
 
 
 # -- small helpers --------------------------------------------------------------------------------------------
-def _overlaps(words: np.ndarray) -> np.ndarray:
-    m = words.astype(np.int32)
-    return m @ m.T
-
-
-def _min_distance(words: np.ndarray) -> int:
-    if len(words) < 2:
-        return 2 * int(words.shape[1]) if len(words) else 0
-    w = int(words[0].sum())
-    ov = _overlaps(words)
-    np.fill_diagonal(ov, -1)
-    return 2 * (w - int(ov.max()))
-
-
 def _balanced_labels(words: np.ndarray, labels: np.ndarray) -> bool:
     """Whether every unit has constant column sums."""
     for lab in np.unique(labels):
@@ -143,19 +130,12 @@ def _translate(x: np.ndarray, t: int) -> np.ndarray:
     return x
 
 
-def _rotate(x: np.ndarray, s: int, n: int) -> np.ndarray:
-    if s % n == 0:
-        return x
-    full = np.uint64((1 << n) - 1) if n < 64 else np.uint64(0xFFFFFFFFFFFFFFFF)
-    return ((x << np.uint64(s)) | (x >> np.uint64(n - s))) & full
-
-
 def _group_for(n: int) -> str:
     return "translation" if n >= 2 and n & (n - 1) == 0 and n <= 64 else "cyclic"
 
 
 def _act(x: np.ndarray, g: int, n: int, group: str) -> np.ndarray:
-    return _translate(x, g) if group == "translation" else _rotate(x, g, n)
+    return _translate(x, g) if group == "translation" else rotate(x, g, n)
 
 
 def _orbit_of(x: int, n: int, group: str) -> np.ndarray:
@@ -231,7 +211,7 @@ def _group_orbit_pools(
 ) -> list[CandidatePool]:
     """Unions of orbits of transitive groups (:mod:`codesearch.codes._orbits`) as pools: exactly ``k`` words
     with the fewest pairs at ``d`` where the orbits can be enumerated, else (``packing``) large packings."""
-    from ._bounds import lp_min_pairs
+    from ..bounds import lp_min_pairs
 
     floor = lp_min_pairs(k, n, w, d) if k is not None and k <= comb(n, w) else None
     pools = []
@@ -242,7 +222,7 @@ def _group_orbit_pools(
         words = union.matrix()
         src = f"group orbits: {union.source}"
         # a union of orbits is only worth its balance: no MILP cut (slow on big pools, unbalanced result)
-        pools.append(CandidatePool(words, _min_distance(words), union.units, src, milp=False))
+        pools.append(CandidatePool(words, min_distance(words), union.units, src, milp=False))
     return pools
 
 
@@ -283,7 +263,7 @@ def _linear_pools(n: int, w: int, d: int) -> list[CandidatePool]:
         if code.min_distance < 2 or not 2 <= code.weight_distribution[w] <= MAX_POOL_FOR_CUT:
             continue
         words = code.words_of_weight(w)
-        dd = _min_distance(words)
+        dd = min_distance(words)
         if dd < d:
             continue
         src = f"weight-{w} words of {code.name} [{code.n},{code.k},{code.min_distance}]"
@@ -307,7 +287,7 @@ def _nr_pools(n: int, w: int, d: int, seed: int) -> list[CandidatePool]:
         if len(words) < 2:
             continue
         bits = _gf2.unpack(words, 16)
-        ov = _overlaps(bits)
+        ov = overlaps(bits)
         iu = np.triu_indices(len(bits), 1)
         spec = tuple(np.bincount(ov[iu], minlength=w + 1))
         cs = bits.sum(axis=0)
@@ -319,7 +299,7 @@ def _nr_pools(n: int, w: int, d: int, seed: int) -> list[CandidatePool]:
         pools.append(
             CandidatePool(
                 bits,
-                _min_distance(bits),
+                min_distance(bits),
                 labels,
                 f"weight-{w} words of NR + v, wt(v)={int(np.bitwise_count(v))}",
             )
@@ -394,7 +374,7 @@ def _design_pools(n: int, w: int, d: int) -> list[CandidatePool]:
                 if len(words) < 2 or int(words[0].sum()) != w:
                     continue
                 words = np.unique(words, axis=0)
-                dd = _min_distance(words)
+                dd = min_distance(words)
                 if dd >= d:
                     pools.append(
                         CandidatePool(words, dd, np.zeros(len(words), dtype=np.int64), f"{name}: {how}")
@@ -456,7 +436,7 @@ def _cut_units(pool: CandidatePool, k: int, rng: np.random.Generator) -> np.ndar
     counts = {int(v): int(c) for v, c in zip(*np.unique(sizes, return_counts=True))}
     if not _reachable(counts, drop):
         return None
-    ov = _overlaps(pool.words)
+    ov = overlaps(pool.words)
     np.fill_diagonal(ov, -1)
     dmin_ov = int(ov.max())
     at_min = (ov == dmin_ov).astype(np.float64)
@@ -522,7 +502,7 @@ def _cut_milp(pool: CandidatePool, k: int, time_limit: float) -> np.ndarray | No
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     m, n = pool.words.shape
-    ov = _overlaps(pool.words)
+    ov = overlaps(pool.words)
     np.fill_diagonal(ov, -1)
     deg = (ov == ov.max()).sum(axis=1).astype(float)
     big = 1.0 + deg.sum()
@@ -597,7 +577,7 @@ class AlgebraicGenerator(Generator):
         return any(p.size >= req.classes for p in _nr_pools(n, w, 2, 0) + _design_pools(n, w, 2))
 
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
-        from ._bounds import max_distance_bound
+        from ..bounds import max_distance_bound
 
         start = time.perf_counter()
         k, n, w = req.classes, req.subnns, req.active

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from math import comb
 from typing import ClassVar
 
-from ._code import ConstantWeightCode
-from ._limits import MAX_CLASSES, MAX_SUBNNS
+from .._code import ConstantWeightCode
+from .._limits import MAX_CLASSES, MAX_SUBNNS
 
 #: progress(fraction_done in [0, 1], short message). Generators call it now and then; may be None.
 ProgressFn = Callable[[float, str], None]
@@ -37,9 +37,8 @@ class GenerateResult:
     seed: int  # the request's seed
     params: dict  # JSON-ready parameters that, with the seed, reproduce the code
     seconds: float = 0.0  # wall time (not written into scheme files)
-    notes: tuple[
-        str, ...
-    ] = ()  # one-line remarks for the user (e.g. methods auto skipped); the CLI prints them
+    # one-line remarks for the user (e.g. methods auto skipped); the CLI prints them
+    notes: tuple[str, ...] = ()
 
 
 class Generator(abc.ABC):
@@ -73,7 +72,8 @@ def register(cls: type[Generator]) -> type[Generator]:
 
 
 def generator_names() -> list[str]:
-    from . import _methods  # noqa: F401  (imports every generator module so they register)
+    # importing every generator module registers it (in this order: the order of ``generator_names``)
+    from . import _algebraic, _anneal, _auto, _exact, _lexicode, _random, _repair  # noqa: F401
 
     return list(_REGISTRY)
 
@@ -103,7 +103,7 @@ def validate_request(req: GenerateRequest) -> None:
             f"{k} classes need more codewords than the C({n},{w}) = {comb(n, w)} words of weight {w}."
         )
     if req.min_distance is not None:
-        from ._bounds import max_distance_bound
+        from ..bounds import max_distance_bound
 
         bound = max_distance_bound(k, n, w)
         if req.min_distance > bound:

@@ -3,8 +3,9 @@ import json
 import numpy as np
 import pytest
 
+from codesearch._atomic import write_text_atomic
 from codesearch.codes import ConstantWeightCode, Scheme, SchemeCode
-from codesearch.io import (
+from codesearch.schemefile import (
     SchemeFileError,
     dumps_scheme,
     export_csv,
@@ -13,7 +14,6 @@ from codesearch.io import (
     loads_scheme,
     read_scheme,
     write_scheme,
-    write_text_atomic,
 )
 
 

@@ -117,3 +117,13 @@ def test_algebraic_cuts_balanced_golay_subcodes(k, n, w, spread):
     res = generate("algebraic", GenerateRequest(k, n, w, seed=0))
     assert res.code.d == 8 and res.code.size == k
     assert res.code.column_spread == spread == (0 if k * w % n == 0 else 1)
+
+
+def test_auto_prefers_balance_to_fewer_pairs_at_the_same_distance():
+    # at (700, 24, 8) the lexicode (octads too) has a few pairs fewer but column spread 2; the cut of the
+    # octads has spread 1, the smallest possible (700 * 8 / 24 is not an integer): rule C before pair counts
+    res = generate("auto", GenerateRequest(700, 24, 8, seed=0, params={"methods": ["algebraic", "lexicode"]}))
+    s = res.params["scores"]
+    assert s["algebraic"]["d"] == s["lexicode"]["d"] == 8
+    assert s["lexicode"]["pairs"] < s["algebraic"]["pairs"] and s["lexicode"]["spread"] > 1
+    assert res.params["winner"] == "algebraic" and res.code.column_spread == 1

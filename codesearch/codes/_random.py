@@ -138,6 +138,8 @@ class RandomGenerator(Generator):
         while done < trials:
             mats = balanced_random_matrices(k, n, w, rng, min(batch, trials - done))
             for m in mats:
+                if done and time.perf_counter() - t0 > req.time_limit:
+                    break  # the cap holds inside a batch too (dense requests repair duplicates for long)
                 done += 1
                 if not fix_duplicate_rows(m, rng):
                     continue

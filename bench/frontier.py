@@ -93,27 +93,39 @@ def main() -> None:
     ap.add_argument("--kmax", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", help="write every point's result here")
+    ap.add_argument("--only", type=int, nargs="*", help="run only these grid indices (0-based)")
+    ap.add_argument("--start", type=int, default=0, help="skip the grid points before this index")
     args = ap.parse_args()
     lb = load_lb()
     pts = grid(args.points, args.seed, args.kmax)
+    index = list(range(len(pts)))
+    if args.only:
+        index = list(args.only)
+    index = [i for i in index if i >= args.start]
+    pts = [pts[i] for i in index]
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(args.workers) as ex:
-        results = list(ex.map(run_point, pts))
-    wall = time.perf_counter() - t0
+    results = []
     at_best, misses, unknown = 0, [], 0
-    for r in results:
-        r["best_known_d"] = best_known_d(r["K"], r["N"], r["w"], lb)
-        if r["best_known_d"] is None:
-            unknown += 1
-        elif r["d"] >= r["best_known_d"]:
-            at_best += 1
-        else:
-            misses.append(r)
-        print(
-            f"K={r['K']:5d} N={r['N']:2d} w={r['w']:2d}  d={r['d']:2d} best known={r['best_known_d']}  "
-            f"pairs={r['pairs']:6d} spread={r['spread']} {r['seconds']:6.1f}s  {r['winner']}",
-            flush=True,
-        )
+    with ProcessPoolExecutor(args.workers) as ex:
+        # rows are printed as the points finish (in grid order), so a long run shows its progress
+        for i, r in zip(index, ex.map(run_point, pts)):
+            r["index"] = i
+            results.append(r)
+            r["best_known_d"] = best_known_d(r["K"], r["N"], r["w"], lb)
+            if r["best_known_d"] is None:
+                unknown += 1
+            elif r["d"] >= r["best_known_d"]:
+                at_best += 1
+            else:
+                misses.append(r)
+            print(
+                f"K={r['K']:5d} N={r['N']:2d} w={r['w']:2d}  d={r['d']:2d} best known={r['best_known_d']}  "
+                f"pairs={r['pairs']:6d} spread={r['spread']} {r['seconds']:6.1f}s  {r['winner']}",
+                flush=True,
+            )
+            if args.json:  # after every point, so an interrupted run keeps what it measured
+                Path(args.json).write_text(json.dumps(results, indent=1))
+    wall = time.perf_counter() - t0
     known = len(results) - unknown
     secs = sorted(r["seconds"] for r in results)
     balanced = sum(r["spread"] <= (0 if (r["K"] * r["w"]) % r["N"] == 0 else 1) for r in results)

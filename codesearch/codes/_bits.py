@@ -80,12 +80,18 @@ def pack_rows(m: np.ndarray) -> np.ndarray:
     width = -(-n // 64) * 64
     padded = np.zeros((k, width), dtype=np.uint8)
     padded[:, :n] = m
-    return np.ascontiguousarray(np.packbits(padded, axis=1).view(np.uint64))
+    # column-major: row_overlaps reads one word column at a time
+    return np.asfortranarray(np.packbits(padded, axis=1).view(np.uint64))
 
 
 def row_overlaps(packed: np.ndarray, row: np.ndarray) -> np.ndarray:
     """Overlap of one packed row (``ceil(N/64)`` uint64) with every packed row, as int64."""
-    return np.bitwise_count(packed & row[None, :]).sum(axis=1, dtype=np.int64)
+    # one word column at a time (uint8 counts, at most 128): a sum over axis 1 of a K x 2 array is a slow
+    # generic reduction, and this runs several times per repair move
+    out = np.bitwise_count(packed[:, 0] & row[0])
+    for j in range(1, packed.shape[1]):
+        out += np.bitwise_count(packed[:, j] & row[j])
+    return out.astype(np.int64)
 
 
 def overlaps(m: np.ndarray) -> np.ndarray:

@@ -140,6 +140,16 @@ class ConstantWeightCode:
         h.setflags(write=False)
         return h
 
+    def _adopt_overlap_histogram(self, hist: np.ndarray) -> None:
+        """Cache an overlap histogram computed elsewhere from this very matrix (the ``repair`` generator keeps
+        one exact while it changes rows), so the pair metrics need no second pass. Checked: it must count
+        every pair once."""
+        h = np.array(hist, dtype=np.int64)
+        if h.shape != (self.n + 1,) or int(h.sum()) != self.size * (self.size - 1) // 2 or (h < 0).any():
+            raise ValueError("The histogram does not count each pair of this code once.")
+        h.setflags(write=False)
+        self.__dict__["overlap_histogram"] = h
+
     @cached_property
     def d(self) -> int:
         """Minimum pairwise Hamming distance."""

@@ -22,10 +22,11 @@ def pairs_at_min_distance(code: ConstantWeightCode) -> int:
 def column_relations(code: ConstantWeightCode) -> dict:
     """Duplicate and complementary columns (two subNNs serving the same / exactly the other classes)
     and the minimum Hamming distance between two columns."""
-    cols = code.matrix.T.astype(np.int32)
+    cols = code.matrix.T.astype(np.float64)
     k = code.size
-    same = cols @ cols.T + (1 - cols) @ (1 - cols).T  # positions where columns agree
-    dist = k - same
+    # rows where columns a and b differ: s_a + s_b - 2 <a, b> (one BLAS product, exact in float64)
+    sums = cols.sum(axis=1)
+    dist = np.rint(sums[:, None] + sums[None, :] - 2 * (cols @ cols.T)).astype(np.int64)
     iu = np.triu_indices(code.n, 1)
     duplicate = [[int(a), int(b)] for a, b in zip(*iu) if dist[a, b] == 0]
     complementary = [[int(a), int(b)] for a, b in zip(*iu) if dist[a, b] == k]

@@ -56,7 +56,7 @@ import numpy as np
 from .._bits import min_distance, overlaps, rotate
 from .._code import ConstantWeightCode
 from .._metrics import sort_key
-from ..algebra import _gf2, _orbits
+from ..algebra import _cyclic, _gf2, _orbits
 from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 
 __all__ = ["AlgebraicGenerator", "CandidatePool", "candidate_pools", "candidate_words"]
@@ -382,11 +382,34 @@ def _design_pools(n: int, w: int, d: int) -> list[CandidatePool]:
     return pools
 
 
-def candidate_pools(n: int, w: int, d: int, *, seed: int = 0) -> list[CandidatePool]:
-    """Every structured (non-search) pool of weight-``w`` words of length ``n`` with pairwise distance >= ``d``."""
+#: Most section pools (:mod:`codesearch.codes.algebra._cyclic`) one distance offers the cut when K is known.
+MAX_SECTION_CANDIDATES = 3
+
+
+def _section_candidate_pools(n: int, w: int, d: int, k: int | None) -> list[CandidatePool]:
+    """Sections of (extended) cyclic codes -- Golay, QR, BCH of odd lengths -- with distance >= ``d``.
+
+    With ``k`` given: the two smallest pools of at least ``k`` words and the largest (cheap cuts and the
+    most freedom), since each is cut by a MILP when its units do not add up to ``k``.
+    """
+    found = [p for p in _cyclic.section_pools(n, w) if p.d >= d and (k is None or len(p.packed) >= k)]
+    if k is not None and len(found) > MAX_SECTION_CANDIDATES:
+        by_size = sorted(found, key=lambda p: (len(p.packed), p.source))
+        found = by_size[: MAX_SECTION_CANDIDATES - 1] + by_size[-1:]
+    return [CandidatePool(p.words(), p.d, p.units, p.source) for p in found]
+
+
+def candidate_pools(n: int, w: int, d: int, *, seed: int = 0, k: int | None = None) -> list[CandidatePool]:
+    """Every structured (non-search) pool of weight-``w`` words of length ``n`` with pairwise distance >= ``d``
+    (with ``k``: only a few section pools of at least ``k`` words, see :func:`_section_candidate_pools`)."""
     if not 0 < w < n or n > 64:
         return []
-    return _linear_pools(n, w, d) + _nr_pools(n, w, d, seed) + _design_pools(n, w, d)
+    return (
+        _linear_pools(n, w, d)
+        + _nr_pools(n, w, d, seed)
+        + _design_pools(n, w, d)
+        + _section_candidate_pools(n, w, d, k)
+    )
 
 
 def candidate_words(n: int, w: int, d: int) -> np.ndarray:
@@ -497,37 +520,51 @@ def _cut_units(pool: CandidatePool, k: int, rng: np.random.Generator) -> np.ndar
     return np.flatnonzero(~removed[labels])
 
 
-def _cut_milp(pool: CandidatePool, k: int, time_limit: float) -> np.ndarray | None:
-    """K words with the smallest column spread, then fewest d_min-neighbours (linear proxy), by MILP."""
+#: Branch-and-bound nodes of one balanced-cut MILP (a counted budget; the time limit is only a cap).
+MILP_NODE_LIMIT = 300
+#: Column-sum windows the balanced cut tries, widening (low, high) around K w / N.
+_MILP_WIDENINGS = ((0, 0), (1, 0), (1, 1), (2, 1), (2, 2))
+
+
+def _milp_window(pool: CandidatePool, k: int, lo: int, hi: int, deg: np.ndarray, time_limit: float):
+    """K words with every column sum in [lo, hi] and the fewest d_min-neighbours (linear proxy), or None."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    m, n = pool.words.shape
-    ov = overlaps(pool.words)
-    np.fill_diagonal(ov, -1)
-    deg = (ov == ov.max()).sum(axis=1).astype(float)
-    big = 1.0 + deg.sum()
-    c = np.concatenate([deg, [-big, big]])  # variables: x (m), lo, hi
-    a_sum = np.concatenate([np.ones(m), [0.0, 0.0]])[None, :]
-    cols = pool.words.T.astype(float)
-    a_hi = np.hstack([cols, np.zeros((n, 1)), -np.ones((n, 1))])
-    a_lo = np.hstack([cols, -np.ones((n, 1)), np.zeros((n, 1))])
+    m = pool.size
     cons = [
-        LinearConstraint(a_sum, k, k),
-        LinearConstraint(a_hi, -np.inf, 0),
-        LinearConstraint(a_lo, 0, np.inf),
+        LinearConstraint(np.ones((1, m)), k, k),
+        LinearConstraint(pool.words.T.astype(float), lo, hi),
     ]
-    integrality = np.ones(m + 2)
-    bounds = Bounds(np.zeros(m + 2), np.concatenate([np.ones(m), [k, k]]))
     res = milp(
-        c,
+        deg,
         constraints=cons,
-        integrality=integrality,
-        bounds=bounds,
-        options={"time_limit": max(1.0, time_limit), "disp": False},
+        integrality=np.ones(m),
+        bounds=Bounds(np.zeros(m), np.ones(m)),
+        options={"time_limit": max(1.0, time_limit), "node_limit": MILP_NODE_LIMIT, "disp": False},
     )
     if res.x is None:
         return None
-    return np.flatnonzero(res.x[:m] > 0.5)
+    return np.flatnonzero(res.x > 0.5)
+
+
+def _cut_milp(pool: CandidatePool, k: int, time_limit: float) -> np.ndarray | None:
+    """K words in the narrowest column-sum window around K w / N (spread 0 when it is an integer, else 1),
+    then the fewest d_min-neighbours (linear proxy), by MILP on a node budget; windows widen when empty."""
+    n = pool.words.shape[1]
+    w = int(pool.words[0].sum())
+    ov = overlaps(pool.words)
+    np.fill_diagonal(ov, -1)
+    deg = (ov == ov.max()).sum(axis=1).astype(float)
+    floor_, ceil_ = (k * w) // n, -(-(k * w) // n)
+    t0 = time.perf_counter()
+    for a, b in _MILP_WIDENINGS:
+        left = time_limit - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        idx = _milp_window(pool, k, max(0, floor_ - a), min(k, ceil_ + b), deg, left)
+        if idx is not None and len(idx) == k:
+            return idx
+    return None
 
 
 def _cut(pool: CandidatePool, k: int, rng: np.random.Generator, time_limit: float) -> np.ndarray | None:
@@ -573,6 +610,8 @@ class AlgebraicGenerator(Generator):
         if orbit_enumeration_size(n, w) <= MAX_ORBIT_ENUMERATION:
             return True
         if any(req.classes <= c.weight_distribution[w] <= MAX_POOL_FOR_CUT for c in _linear_codes(n)):
+            return True
+        if any(len(p.packed) >= req.classes for p in _cyclic.section_pools(n, w)):
             return True
         return any(p.size >= req.classes for p in _nr_pools(n, w, 2, 0) + _design_pools(n, w, 2))
 
@@ -628,7 +667,7 @@ class AlgebraicGenerator(Generator):
             if best is None or sort_key(code) > sort_key(best):
                 best, best_src = code, pool.source
 
-        for pool in candidate_pools(n, w, d, seed=req.seed):
+        for pool in candidate_pools(n, w, d, seed=req.seed, k=k):
             consider(pool)
         tries = int(req.params.get("orbit_tries", _orbits.PACKING_TRIES))
         for pool in _group_orbit_pools(n, w, d, k, req.seed, packing=best is None, tries=tries):

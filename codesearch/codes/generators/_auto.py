@@ -5,8 +5,8 @@ methods step aside (each says so in a note) and ``repair`` takes random's place.
 handle a size is skipped with a note naming its limit, never an error. ``anneal`` starts from the best code found so far
 (it never returns anything worse than its balanced start; when that code already has the best possible d
 it only polishes the pairs at d, with a quarter of its usual iterations), or from a random balanced code
-when no earlier method produced one. The best code by (d, -pairs at d, -spread) wins; ties go to the earlier
-method. The search stops early once a code reaches the distance bound, the LP minimum of pairs at
+when no earlier method produced one. The best code by (d, -spread, -pairs at d) wins (distance, then
+column balance, then pairs); ties go to the earlier method. The search stops early once a code reaches the distance bound, the LP minimum of pairs at
 that distance and the smallest possible spread: nothing can beat it.
 
 Reproducibility: every method runs on deterministic budgets (iterations, nodes, scanned words), so
@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 
 from .._limits import LARGE_CLASSES
-from .._metrics import balanced_spread, key_of, pairs_at_min_distance
+from .._metrics import balanced_spread, pairs_at_min_distance
 from ._anneal import default_iters
 from ._base import (
     _REGISTRY,
@@ -107,7 +107,9 @@ class AutoGenerator(Generator):
                 scores[name]["started_from"] = best.method
                 if "iters" not in req.params.get(name, {}) and "iters" in params:
                     scores[name]["polish_iters"] = params["iters"]
-            key = key_of((d, pairs, spread))
+            # rule B then rule C: distance first, then column balance, then pairs at d (the paper's Algorithm 1
+            # also balances before it counts pairs); a code that gives up balance for fewer pairs loses
+            key = (d, -spread, -pairs)
             if best_key is None or key > best_key:
                 best, best_key = res, key
             lp = lp_min_pairs(k, n, w, d)

@@ -21,6 +21,7 @@ cannot bound by nodes.
 
 from __future__ import annotations
 
+import sys
 import time
 from itertools import combinations
 from math import comb
@@ -115,6 +116,9 @@ class CliqueSearch:
                     counts[j] -= 1
 
         exhaustive = True
+        # the search recurses once per chosen word: K frames (pure-Python calls, no C stack since 3.11)
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, k + 500))
         try:
             for kk in range(min(lam, w), max(0, 2 * w - n) - 1, -1):
                 second = tuple(range(kk)) + tuple(range(w, 2 * w - kk))
@@ -138,6 +142,8 @@ class CliqueSearch:
                 recurse([0, v2], cand, counts)
         except _Budget:
             exhaustive = False
+        finally:
+            sys.setrecursionlimit(old_limit)
         return solutions, exhaustive
 
     def matrix(self, vertices: list[int]) -> np.ndarray:

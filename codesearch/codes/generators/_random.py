@@ -45,9 +45,16 @@ def fix_duplicate_rows(m: np.ndarray, rng: np.random.Generator, max_moves: int =
     A swap takes a row with a duplicate and another row b, a column i where the row has a one and b a
     zero and a column j the other way round, and exchanges them: row weights and column sums stay.
     """
-    k, _n = m.shape
+    k, n = m.shape
+    # rows as integers (N <= 64): a 1-D unique is much faster than np.unique(axis=0) and finds the same
+    # first occurrences, so the moves (and the result) are the same; only rows a and b change per move
+    weights = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64)) if n <= 64 else None
+    keys = (m.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64) if weights is not None else None
     for _ in range(max_moves):
-        _, first, inverse = np.unique(m, axis=0, return_index=True, return_inverse=True)
+        if keys is not None:
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        else:
+            _, first, inverse = np.unique(m, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
         dup = np.flatnonzero(first[inverse] != np.arange(k))
         if dup.size == 0:
@@ -61,6 +68,9 @@ def fix_duplicate_rows(m: np.ndarray, rng: np.random.Generator, max_moves: int =
         i = int(rng.choice(ones_a))
         j = int(rng.choice(ones_b))
         m[a, i], m[a, j], m[b, i], m[b, j] = 0, 1, 1, 0
+        if keys is not None:
+            keys[a] = (m[a].astype(np.uint64) * weights).sum(dtype=np.uint64)
+            keys[b] = (m[b].astype(np.uint64) * weights).sum(dtype=np.uint64)
     return False
 
 
@@ -97,6 +107,8 @@ class RandomGenerator(Generator):
         while done < trials:
             mats = balanced_random_matrices(k, n, w, rng, min(batch, trials - done))
             for m in mats:
+                if done and time.perf_counter() - t0 > req.time_limit:
+                    break  # the cap holds inside a batch too (dense requests repair duplicates for long)
                 done += 1
                 if not fix_duplicate_rows(m, rng):
                     continue

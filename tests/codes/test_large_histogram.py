@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes import ConstantWeightCode, _large
+from codesearch.codes import ConstantWeightCode, _bits, _large
 from codesearch.codes.generators._random import random_balanced_code
 from codesearch.codes.generators._repair import repair_matrix
 
@@ -36,13 +36,13 @@ def test_replacing_rows_keeps_the_histogram_exact(seed, n, k, chunk):
     finally:
         _large.CHUNK_ROWS = old
     assert hist.tolist() == _brute(m).tolist()
-    packed = _large.pack_rows(m)
+    packed = _bits.pack_rows(m)
     rows = tuple(sorted(set(rng.choice(k, size=min(k, 2), replace=False).tolist())))
     new = _random_rows(rng, len(rows), n, w)
-    _large.replace_rows_in_histogram(hist, packed, rows, _large.pack_rows(new))
+    _large.replace_rows_in_histogram(hist, packed, rows, _bits.pack_rows(new))
     m[list(rows)] = new
     assert hist.tolist() == _brute(m).tolist()
-    assert np.array_equal(packed, _large.pack_rows(m))
+    assert np.array_equal(packed, _bits.pack_rows(m))
 
 
 def test_repair_returns_the_histogram_of_its_result():

@@ -154,7 +154,7 @@ def rank_table(root: Path, short: int, long: int) -> str:
 def pairs_rank_table(root: Path) -> str:
     """Experiment 3's method for the fast digit-pairs proxy (bench/issue8_pairs.sh): 7 configurations under
     the fast (3 seeds) and the slow setting (2 seeds) of bench/proxies.py."""
-    fast, slow = load(root / "pairs/fast/compare.json"), load(root / "pairs/slow/compare.json")
+    fast, slow = load(root / "pairs/distance-compare.json"), load(root / "pairs/slow/compare.json")
     fast5, slow5 = load(root / "pairs/fast-mu5/compare.json"), load(root / "pairs/slow-mu5/compare.json")
     seeds = set(fast5["seeds"])  # the fast runs' first 3 seeds, as at mu 5
     fast = {**fast, "runs": [r for r in fast["runs"] if r["seed"] in seeds]}

@@ -12,34 +12,26 @@ equivalent ``codesearch train`` / ``codesearch compare`` flags.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from train_digits import TASKS
+
 FAST_EPOCHS = 10
 
+# slow and digits are bench/train_digits.py's tasks (one home); fast changes the slow one's schedule only
+_SLOW = TASKS["digit-pairs"][2]
 SETTINGS = {
-    "slow": {
-        "epochs": 30,
-        "batch_size": 64,
-        "lr": 0.2,
-        "mu": 20.0,
-        "mu_warmup_epochs": 5,
-        "samples_per_class": 60,
-        "binary_train_limit": 2000,
-    },
-    "fast": {
-        "epochs": FAST_EPOCHS,
-        "batch_size": 64,
-        "lr": 0.2,
-        "mu": 20.0,
-        "mu_warmup_epochs": 2,
-        "samples_per_class": 60,
-        "binary_train_limit": 2000,
-        "channels_last": True,
-    },
-    "digits": {"epochs": 20, "batch_size": 128, "lr": 0.1, "mu": 20.0},
+    "slow": dict(_SLOW),
+    "fast": {**_SLOW, "epochs": FAST_EPOCHS, "mu_warmup_epochs": 2, "channels_last": True},
+    "digits": dict(TASKS["digits"][2]),
 }
 DATASET = {
-    "slow": ("digit-pairs", "proxy-s100"),
-    "fast": ("digit-pairs", "proxy-s100"),
-    "digits": ("digits", "proxy-s"),
+    "slow": TASKS["digit-pairs"][:2],
+    "fast": TASKS["digit-pairs"][:2],
+    "digits": TASKS["digits"][:2],
 }
 
 

@@ -181,3 +181,13 @@ def test_packing_reaches_1000_32_8():
     cs = m.sum(axis=0)
     assert cs.min() == cs.max() and _units_balanced(union)
     assert set(np.bincount(union.units).tolist()) <= {4, 16, 32}  # translation orbits of GF(2)^5
+
+
+def test_orbit_codes_packing_respects_its_deadline_and_skips_small_distances():
+    from codesearch.codes.algebra._orbits import orbit_codes
+
+    # (1000, 32, 8) at d = 8 is served by the look-ahead packing (docstring example) ...
+    assert orbit_codes(32, 8, 8, 1000, packing_tries=1)
+    # ... but not once the safety cap has passed, and never at d <= 4 (unions of tens of thousands of words)
+    assert orbit_codes(32, 8, 8, 1000, packing_tries=1, deadline=0.0) == []
+    assert orbit_codes(25, 8, 4, 1969, packing_tries=1) == []

@@ -40,6 +40,7 @@ Everything is deterministic given the seed; searches run on node budgets, never 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import permutations
@@ -630,6 +631,7 @@ def orbit_packing(
     branch: int = 3,
     node_budget: int = 150,
     leaves: int = 40,
+    deadline: float | None = None,
 ) -> OrbitUnion | None:
     r"""A large union of orbits at distance :math:`\ge d`: big-group orbits first, then small-group orbits.
 
@@ -646,7 +648,9 @@ def orbit_packing(
        samples).
 
     Up to ``restarts`` independent runs (seeded ``[seed, restart]``) until a union reaches ``target`` words;
-    returns the largest union found (ties: the first), its units being the ``small`` orbits.
+    returns the largest union found (ties: the first), its units being the ``small`` orbits. ``deadline`` (a
+    :func:`time.perf_counter` value) is only a safety cap: past it the search stops at the next node or
+    completion step and returns what it has.
     """
     n, t = big.degree, w - d // 2
     if not (big.is_transitive and small.is_transitive) or not 0 < w < n:
@@ -666,16 +670,23 @@ def orbit_packing(
             branch,
             node_budget,
             leaves,
+            deadline,
         )
         if res is not None and (best is None or res.size > best.size):
             best = res
         if best is not None and (target is None or best.size >= target):
             break
+        if _past(deadline):
+            break
     return best
 
 
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.perf_counter() > deadline
+
+
 def _packing_run(
-    big, small, w, t, short, rng, samples, width, branch, node_budget, leaves
+    big, small, w, t, short, rng, samples, width, branch, node_budget, leaves, deadline=None
 ) -> OrbitUnion | None:
     n = big.degree
     sample = _random_words(n, w, samples, rng)
@@ -694,7 +705,7 @@ def _packing_run(
     def dfs(chosen: list[int], cand: np.ndarray, score: int) -> None:
         nodes[0] += 1
         found.append((score, list(chosen)))
-        if not len(cand) or nodes[0] >= node_budget:
+        if not len(cand) or nodes[0] >= node_budget or _past(deadline):
             return
         pick = cand[rng.permutation(len(cand))[:width]]
         options = []
@@ -704,7 +715,7 @@ def _packing_run(
         options.sort(key=lambda o: (-o[0], o[1]))
         done = sum(int(sizes[c]) for c in chosen)
         for more, i, rest in options[:branch]:
-            if nodes[0] >= node_budget:
+            if nodes[0] >= node_budget or _past(deadline):
                 return
             dfs(chosen + [i], rest, done + int(sizes[i]) + more)
 
@@ -717,11 +728,13 @@ def _packing_run(
     order = np.lexsort((s_reps, -s_sizes))
     s_reps = s_reps[order]
     best: OrbitUnion | None = None
-    for chosen in packings:
+    for done, chosen in enumerate(packings):
+        if done and _past(deadline):
+            break
         words = np.unique(imgs[chosen].reshape(-1)) if chosen else np.zeros(0, np.uint64)
         rem = s_reps[_compatible_with(s_reps, words, t)]
         parts = [words]
-        while len(rem):
+        while len(rem) and not _past(deadline):
             orb = small.orbit(int(rem[0]))
             parts.append(orb)
             keep = _compatible_with(rem, orb, t)
@@ -773,6 +786,7 @@ def orbit_codes(
     packing: bool = True,
     packing_tries: int = PACKING_TRIES,
     stop_at_pairs: int | None = None,
+    deadline: float | None = None,
 ) -> list[OrbitUnion]:
     r"""Orbit unions of weight-``w`` words of length ``n`` at distance :math:`\ge d`.
 
@@ -782,7 +796,8 @@ def orbit_codes(
     most ``stop_at_pairs`` pairs (e.g. a proven lower bound). With ``packing`` and when the exact search
     gives nothing and the regular groups' orbits are too many to enumerate, ``packing_tries`` independent
     runs of :func:`orbit_packing` add large unions (to be cut to ``k`` words by the caller, who keeps the
-    cut with the fewest pairs).
+    cut with the fewest pairs); only for :math:`d \ge 6`: at :math:`d \le 4` the unions run to tens of
+    thousands of words, and lexicodes and annealing match them. ``deadline`` is passed on as a safety cap.
     """
     if not 0 < w < n or n > 64 or d < 2:
         return []
@@ -803,13 +818,13 @@ def orbit_codes(
                 out.append(res)
                 best_pairs = _pairs_at(res, w - d // 2)
     # packing only where the regular groups' orbits are too many to enumerate (else the exact search covers it)
-    if packing and not out and comb(n - 1, w - 1) * n > MAX_EXACT_IMAGES:
+    if packing and d >= 6 and not out and comb(n - 1, w - 1) * n > MAX_EXACT_IMAGES and not _past(deadline):
         pair = _packing_pair(n)
         if pair is not None:
             for attempt in range(packing_tries):
-                res = orbit_packing(*pair, w, d, seed=seed * 1000 + attempt, target=k)
+                res = orbit_packing(*pair, w, d, seed=seed * 1000 + attempt, target=k, deadline=deadline)
                 if res is not None and res.size >= 2:
                     out.append(res)
-                if res is None or (k is not None and res.size < k):
+                if res is None or (k is not None and res.size < k) or _past(deadline):
                     break  # restarts inside could not reach k: more tries will not either
     return out

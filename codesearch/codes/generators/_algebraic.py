@@ -207,7 +207,14 @@ def _orbit_pool(n: int, w: int, d: int, restart: int, seed: int, stop_at: int | 
 
 
 def _group_orbit_pools(
-    n: int, w: int, d: int, k: int | None, seed: int, packing: bool, tries: int = _orbits.PACKING_TRIES
+    n: int,
+    w: int,
+    d: int,
+    k: int | None,
+    seed: int,
+    packing: bool,
+    tries: int = _orbits.PACKING_TRIES,
+    deadline: float | None = None,
 ) -> list[CandidatePool]:
     """Unions of orbits of transitive groups (:mod:`codesearch.codes._orbits`) as pools: exactly ``k`` words
     with the fewest pairs at ``d`` where the orbits can be enumerated, else (``packing``) large packings."""
@@ -216,13 +223,16 @@ def _group_orbit_pools(
     floor = lp_min_pairs(k, n, w, d) if k is not None and k <= comb(n, w) else None
     pools = []
     found = _orbits.orbit_codes(
-        n, w, d, k, seed=seed, packing=packing, packing_tries=tries, stop_at_pairs=floor
+        n, w, d, k, seed=seed, packing=packing, packing_tries=tries, stop_at_pairs=floor, deadline=deadline
     )
     for union in found:
         words = union.matrix()
         src = f"group orbits: {union.source}"
+        # built at distance >= d; the exact minimum only where a dense K x K overlap matrix is cheap (the cut
+        # code's own d is recomputed from its matrix in any case)
+        dd = min_distance(words) if len(words) <= MAX_POOL_FOR_CUT else d
         # a union of orbits is only worth its balance: no MILP cut (slow on big pools, unbalanced result)
-        pools.append(CandidatePool(words, min_distance(words), union.units, src, milp=False))
+        pools.append(CandidatePool(words, dd, union.units, src, milp=False))
     return pools
 
 
@@ -670,7 +680,10 @@ class AlgebraicGenerator(Generator):
         for pool in candidate_pools(n, w, d, seed=req.seed, k=k):
             consider(pool)
         tries = int(req.params.get("orbit_tries", _orbits.PACKING_TRIES))
-        for pool in _group_orbit_pools(n, w, d, k, req.seed, packing=best is None, tries=tries):
+        deadline = start + req.time_limit
+        for pool in _group_orbit_pools(
+            n, w, d, k, req.seed, packing=best is None, tries=tries, deadline=deadline
+        ):
             consider(pool)
         cheap = orbit_enumeration_size(n, w) <= 200_000
         if best is None or cheap:

@@ -6,7 +6,9 @@ handle a size is skipped with a note naming its limit, never an error. ``anneal`
 (it never returns anything worse than its balanced start; when that code already has the best possible d
 it only polishes the pairs at d, with a quarter of its usual iterations), or from a random balanced code
 when no earlier method produced one. The best code by (d, -spread, -pairs at d) wins (distance, then
-column balance, then pairs); ties go to the earlier method. The search stops early once a code reaches the distance bound, the LP minimum of pairs at
+column balance, then pairs); ties go to the earlier method. A winner whose column spread is above the
+smallest possible is then rebalanced at its distance (:mod:`codesearch.codes._rebalance`: chains of moves
+that bring no pair closer; ``rebalanced`` in the params, with the moves and the spread before and after). The search stops early once a code reaches the distance bound, the LP minimum of pairs at
 that distance and the smallest possible spread: nothing can beat it.
 
 Reproducibility: every method runs on deterministic budgets (iterations, nodes, scanned words), so
@@ -19,8 +21,10 @@ from __future__ import annotations
 
 import time
 
+from .._code import ConstantWeightCode
 from .._limits import LARGE_CLASSES
 from .._metrics import balanced_spread, pairs_at_min_distance
+from .._rebalance import rebalance
 from ._anneal import default_iters
 from ._base import (
     _REGISTRY,
@@ -120,4 +124,16 @@ class AutoGenerator(Generator):
             raise GenerationError(f"auto: no method produced a code ({detail}).")
         winner_params = {key: val for key, val in best.params.items() if key != "initial"}
         params = {"winner": best.method, "winner_params": winner_params, "scores": scores}
+        spread = best.code.column_spread
+        if spread > balanced_spread(k, n, w) and req.time_limit - (time.perf_counter() - t0) > 0:
+            # rule C at the winner's distance: chains of safe moves between columns (counted budget)
+            matrix, moves = rebalance(best.code.matrix)
+            code = ConstantWeightCode(matrix)
+            if code.d >= best.code.d and code.column_spread < spread:
+                params["rebalanced"] = {"moves": moves, "spread_before": spread, "spread": code.column_spread}
+                notes.append(
+                    f"auto: rebalanced the {best.method} code at d={code.d}: column spread {spread} -> "
+                    f"{code.column_spread} ({moves} moves)"
+                )
+                best = GenerateResult(code, best.method, best.seed, best.params, best.seconds, best.notes)
         return GenerateResult(best.code, self.name, req.seed, params, time.perf_counter() - t0, tuple(notes))

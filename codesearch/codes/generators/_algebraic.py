@@ -33,6 +33,11 @@ A request :math:`(K, N, w)` is served in two steps.
      orbits are compatible iff a representative of one meets every word of the other in :math:`\le t` points,
      since the group preserves intersections.
 
+   * *completions* (:func:`completion_pools`, :math:`d \ge 6`): when no pool has :math:`K` words, the largest
+     ones are united with their cyclically shifted (and, for :math:`w = N/2`, complemented) copies where
+     distances allow and completed by a lexicode scan started from them -- e.g. :math:`S(4, 7, 23)` (253
+     words at distance 8) completes to 759 words at distance 6 in length 23.
+
 2. **The cut** keeps exactly :math:`K` words. A union of balanced units is balanced, so when unit sizes allow
    (a subset-sum over unit sizes) whole units are dropped, greedily the ones carrying most pairs at the
    minimum distance, then improved by same-size swaps. Otherwise a small MILP (``scipy.optimize.milp``)
@@ -58,6 +63,7 @@ from .._code import ConstantWeightCode
 from .._metrics import sort_key
 from ..algebra import _cyclic, _gf2, _orbits
 from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
+from ._lexicode import lexicode_words, select_balanced, words_to_matrix
 
 __all__ = ["AlgebraicGenerator", "CandidatePool", "candidate_pools", "candidate_words"]
 
@@ -422,6 +428,74 @@ def candidate_pools(n: int, w: int, d: int, *, seed: int = 0, k: int | None = No
     )
 
 
+#: the largest pools :func:`completion_pools` completes at one distance
+COMPLETION_SEEDS = 2
+#: smallest distance at which :func:`completion_pools` runs (at d <= 4 lexicodes and annealing do as well)
+COMPLETION_MIN_DISTANCE = 6
+
+
+def _as_ints(words: np.ndarray) -> np.ndarray:
+    """0/1 rows -> integers, character j = bit N - 1 - j (the lexicode's convention)."""
+    n = words.shape[1]
+    shifts = np.arange(n - 1, -1, -1, dtype=np.uint64)
+    return (words.astype(np.uint64) << shifts).sum(axis=1, dtype=np.uint64)
+
+
+def _greedy_union(kept: np.ndarray, candidates: np.ndarray, lam: int) -> np.ndarray:
+    """``kept`` plus, in order, every candidate sharing at most ``lam`` ones with everything kept so far."""
+    out = np.array(kept, dtype=np.uint64)
+    for c in np.asarray(candidates, dtype=np.uint64):
+        if not (np.bitwise_count(out & c) > lam).any():
+            out = np.append(out, c)
+    return out
+
+
+def completion_pools(
+    n: int, w: int, d: int, k: int, pools: list[CandidatePool], time_limit: float
+) -> list[CandidatePool]:
+    r"""Structured pools too small for ``k`` words, completed: the union with their shifted (and, for
+    :math:`w = N/2`, complemented) copies where distances allow, then a lexicode scan from that start.
+
+    For each of the ``COMPLETION_SEEDS`` largest pools :math:`P` at distance :math:`\ge d`: the words of the
+    cyclic shifts :math:`\sigma^s P` (:math:`s = 1..N-1`) and of the complements :math:`\bar P` (distance
+    :math:`N - d(c, c')` to :math:`c`) are added one by one when they share at most :math:`t = w - d/2` ones
+    with every word kept; the result seeds :func:`~codesearch.codes.generators._lexicode.lexicode_words`,
+    which adds every word of the integer-order scan that fits. Every kept word is checked against all kept
+    before it, so the pool has distance :math:`\ge d`; its words carry no balanced units (the cut's MILP
+    balances them). E.g. at (681, 23, 7) the 253 words of :math:`S(4, 7, 23)` (distance 8) complete to 759
+    words at distance 6 where the plain lexicode has 625. Pools of at least ``k`` words come back.
+    """
+    if d < COMPLETION_MIN_DISTANCE or n > 63 or not pools:
+        return []
+    t0 = time.perf_counter()
+    lam = w - d // 2
+    mask = np.uint64((1 << n) - 1)
+    out = []
+    for pool in sorted(pools, key=lambda p: -p.size)[:COMPLETION_SEEDS]:
+        left = time_limit - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        base = _as_ints(pool.words)
+        kept = base
+        for shift in range(1, n):
+            kept = _greedy_union(
+                kept, ((base << np.uint64(shift)) | (base >> np.uint64(n - shift))) & mask, lam
+            )
+        if 2 * w == n:
+            kept = _greedy_union(kept, ~kept & mask, lam)
+        images = len(kept) - len(base)
+        words, info = lexicode_words(n, w, d, seed_words=kept, time_limit=left)
+        if len(words) < k or len(words) > MAX_POOL_FOR_CUT:
+            continue
+        src = (
+            f"completion of {pool.source}: +{images} shifted/complemented copies, "
+            f"+{len(words) - len(kept)} lexicode words ({info['scanned']} scanned)"
+        )
+        matrix = words_to_matrix(words, n)
+        out.append(CandidatePool(matrix, d, np.full(len(words), -1), src))
+    return out
+
+
 def candidate_words(n: int, w: int, d: int) -> np.ndarray:
     """The largest structured set of weight-``w`` words of length ``n`` with pairwise distance >= ``d``.
 
@@ -530,6 +604,8 @@ def _cut_units(pool: CandidatePool, k: int, rng: np.random.Generator) -> np.ndar
     return np.flatnonzero(~removed[labels])
 
 
+#: Largest pool size x K for the greedy fallback cut (Algorithm 1's selection, O(K x pool x N))
+MAX_GREEDY_CUT = 5_000_000
 #: Branch-and-bound nodes of one balanced-cut MILP (a counted budget; the time limit is only a cap).
 MILP_NODE_LIMIT = 300
 #: Column-sum windows the balanced cut tries, widening (low, high) around K w / N.
@@ -591,7 +667,15 @@ def _cut(pool: CandidatePool, k: int, rng: np.random.Generator, time_limit: floa
     if not pool.milp:
         return None
     idx = _cut_milp(pool, k, time_limit)
-    return None if idx is None else pool.words[idx]
+    if idx is not None:
+        return pool.words[idx]
+    if pool.size * k > MAX_GREEDY_CUT:
+        return None
+    # no column-sum window within 2 of K w / N: Algorithm 1's greedy selection (spread, then pairs), whose
+    # spread the caller may still improve at the same distance (auto's rebalance)
+    ov = overlaps(pool.words)
+    np.fill_diagonal(ov, -1)
+    return select_balanced(pool.words, k, int(ov.max()), rng)
 
 
 # -- the generator --------------------------------------------------------------------------------------------
@@ -623,7 +707,17 @@ class AlgebraicGenerator(Generator):
             return True
         if any(len(p.packed) >= req.classes for p in _cyclic.section_pools(n, w)):
             return True
-        return any(p.size >= req.classes for p in _nr_pools(n, w, 2, 0) + _design_pools(n, w, 2))
+        small = _nr_pools(n, w, 2, 0) + _design_pools(n, w, 2)
+        if any(p.size >= req.classes for p in small):
+            return True
+        from ..bounds import max_distance_bound
+
+        # a structured pool too small for K may still seed a completion (completion_pools)
+        return (
+            n <= 63
+            and bool(small or _cyclic.section_pools(n, w))
+            and max_distance_bound(req.classes, n, w) >= COMPLETION_MIN_DISTANCE
+        )
 
     def generate(self, req: GenerateRequest, progress: ProgressFn | None = None) -> GenerateResult:
         from ..bounds import max_distance_bound
@@ -679,6 +773,10 @@ class AlgebraicGenerator(Generator):
 
         for pool in candidate_pools(n, w, d, seed=req.seed, k=k):
             consider(pool)
+        if best is None:
+            left = req.time_limit - (time.perf_counter() - start)
+            for pool in completion_pools(n, w, d, k, candidate_pools(n, w, d, seed=req.seed), left):
+                consider(pool)
         tries = int(req.params.get("orbit_tries", _orbits.PACKING_TRIES))
         deadline = start + req.time_limit
         for pool in _group_orbit_pools(

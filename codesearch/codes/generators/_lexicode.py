@@ -89,11 +89,14 @@ def lexicode_words(
     max_scan: int | None = None,
     time_limit: float | None = None,
     progress: ProgressFn | None = None,
+    seed_words: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict]:
     """The sorted lexicode of weight w, length n and distance ``h`` (even), within the scan cap.
 
     Returns (kept words as a uint64 array of integers, in integer order; info dict with ``scanned``,
     ``scan_complete``, ``check``, ``time_cap_hit``). Bit ``N - 1 - j`` of an integer is character j.
+    ``seed_words`` (integers of weight w, pairwise at distance >= h): the scan starts with them kept, so the
+    result is their greedy completion (the seeds first, then the scanned words in integer order).
     """
     if n > 63:
         raise ValueError(f"lexicode supports N <= 63, not {n}.")
@@ -112,6 +115,13 @@ def lexicode_words(
     kept: list[int] = []
     kept_arr = np.zeros(0, dtype=np.uint64)
     pow2 = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
+    if seed_words is not None and len(seed_words):
+        seeds = np.asarray(seed_words, dtype=np.uint64)
+        kept = [int(x) for x in seeds]
+        kept_arr = seeds.copy()
+        if use_subsets:
+            spos = np.array([[b for b in range(n) if (int(x) >> b) & 1] for x in seeds], dtype=np.int64)
+            marks[_subset_ranks(spos, subsets, table).reshape(-1)] = True
     t0 = time.perf_counter()
     start, chunk, capped = 0, 4096, False
     while start < limit:

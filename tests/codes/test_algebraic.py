@@ -159,3 +159,40 @@ def test_invariants(n, data):
         # a non-zero spread only comes from the MILP fallback, which reports the best it found
         assert res.code.column_spread <= 2
     assert GEN.generate(req).code == res.code
+
+
+# -- completions of small structured pools (issue 9) ------------------------------------------------------------
+def test_seeded_lexicode_keeps_the_seeds_and_the_distance():
+    from codesearch.codes._bits import min_distance
+    from codesearch.codes.generators._lexicode import lexicode_words, words_to_matrix
+
+    plain, _ = lexicode_words(12, 4, 4)
+    seeds = plain[-5:]  # five words at distance >= 4, late in integer order
+    words, info = lexicode_words(12, 4, 4, seed_words=seeds)
+    assert list(words[:5]) == list(seeds) and info["scan_complete"]
+    m = words_to_matrix(words, 12)
+    assert len(np.unique(m, axis=0)) == len(m) and min_distance(m) >= 4
+    assert (m.sum(axis=1) == 4).all()
+
+
+def test_completion_of_s4723_reaches_d6_where_the_lexicode_stops_short():
+    from codesearch.codes._bits import min_distance
+    from codesearch.codes.generators._algebraic import candidate_pools, completion_pools
+    from codesearch.codes.generators._lexicode import lexicode_words
+
+    plain, _ = lexicode_words(23, 7, 6)
+    assert len(plain) < 681  # the plain sorted lexicode at d = 6 is too small for K = 681
+    pools = completion_pools(23, 7, 6, 681, candidate_pools(23, 7, 6), 60.0)
+    assert pools and all(p.size >= 681 and p.d == 6 for p in pools)
+    assert min_distance(pools[0].words) >= 6 and "completion of" in pools[0].source
+    # not below d = 6 (COMPLETION_MIN_DISTANCE)
+    assert completion_pools(23, 7, 4, 681, candidate_pools(23, 7, 4), 60.0) == []
+
+
+def test_algebraic_reaches_d6_at_681_23_7_through_a_completion():
+    from codesearch.codes import generate
+
+    res = generate("algebraic", GenerateRequest(681, 23, 7, seed=0))
+    assert res.code.d == 6 and "completion of" in res.params["source"]
+    again = generate("algebraic", GenerateRequest(681, 23, 7, seed=0))
+    assert np.array_equal(res.code.matrix, again.code.matrix)

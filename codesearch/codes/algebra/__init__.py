@@ -2,6 +2,7 @@ r"""Algebra behind the structured generators: linear codes over GF(2), GF(2^m), 
 
 - :mod:`._gf2`: :class:`LinearCode`, :class:`GF2m`, the families :func:`cyclic_code`, :func:`bch_code`,
   :func:`extended_bch_code`, :func:`reed_muller_code`, the Nordstrom-Robinson code, linear algebra mod 2.
+- :mod:`._hadamard`: :func:`hadamard_matrix` (Sylvester, Paley I and II) and :func:`hadamard_code`.
 - :mod:`._orbits`: :class:`PermutationGroup` and the orbit codes (unions of orbits of a group acting on
   the coordinates: balanced columns whenever the group is transitive).
 """
@@ -26,6 +27,7 @@ from ._gf2 import (
     row_reduce,
     translation_permutation,
 )
+from ._hadamard import hadamard_code, hadamard_matrix
 from ._orbits import (
     OrbitUnion,
     PermutationGroup,
@@ -60,6 +62,8 @@ __all__ = [
     "exact_orbit_union",
     "extended_bch_code",
     "group_from_generators",
+    "hadamard_code",
+    "hadamard_matrix",
     "hensel_lift",
     "metacyclic_group",
     "multiplier_group",

@@ -61,7 +61,7 @@ import numpy as np
 from .._bits import min_distance, overlaps, rotate
 from .._code import ConstantWeightCode
 from .._metrics import sort_key
-from ..algebra import _cyclic, _gf2, _orbits
+from ..algebra import _cyclic, _gf2, _hadamard, _orbits
 from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 from ._lexicode import lexicode_words, select_balanced, words_to_matrix
 
@@ -353,6 +353,8 @@ def _design_pools(n: int, w: int, d: int) -> list[CandidatePool]:
     :math:`p`: the :math:`v - k` blocks avoiding :math:`p` on the other :math:`v - 1` points (weight
     :math:`k`, every point in :math:`k - \lambda` of them) and the :math:`k` blocks through :math:`p` with
     :math:`p` deleted (weight :math:`k - 1`, every point in :math:`\lambda`). Each family is balanced.
+    For :math:`w = N/2` also the Hadamard code of order :math:`N` (:mod:`codesearch.codes.algebra._hadamard`):
+    :math:`2N - 2` words at distance :math:`N/2`, complementary pairs as units.
     """
     pools = []
     for v in (n, n + 1):
@@ -395,6 +397,18 @@ def _design_pools(n: int, w: int, d: int) -> list[CandidatePool]:
                     pools.append(
                         CandidatePool(words, dd, np.zeros(len(words), dtype=np.int64), f"{name}: {how}")
                     )
+    if 2 * w == n and n // 2 >= d:
+        words = _hadamard.hadamard_code(n)
+        if words is not None:
+            # a row and its complement cover every column once: complementary pairs are balanced units
+            pools.append(
+                CandidatePool(
+                    words,
+                    n // 2,
+                    np.arange(len(words)) // 2,
+                    f"Hadamard code of order {n} (rows and complements)",
+                )
+            )
     return pools
 
 

@@ -6,7 +6,9 @@ handle a size is skipped with a note naming its limit, never an error. ``anneal`
 (it never returns anything worse than its balanced start; when that code already has the best possible d
 it only polishes the pairs at d, with a quarter of its usual iterations), or from a random balanced code
 when no earlier method produced one. The best code by (d, -spread, -pairs at d) wins (distance, then
-column balance, then pairs); ties go to the earlier method. A winner whose column spread is above the
+column balance, then pairs); ties go to the earlier method. A winner below the distance bound with at most ``LIFT_MAX_PAIRS`` pairs at its distance is then
+*lifted* where possible (:mod:`codesearch.codes._lift`: a cover of those pairs replaced by scanned words at
+distance d + 2; ``lifted`` in the params). A winner whose column spread is above the
 smallest possible is then rebalanced at its distance (:mod:`codesearch.codes._rebalance`: chains of moves
 that bring no pair closer; ``rebalanced`` in the params, with the moves and the spread before and after). The search stops early once a code reaches the distance bound, the LP minimum of pairs at
 that distance and the smallest possible spread: nothing can beat it.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import time
 
 from .._code import ConstantWeightCode
+from .._lift import MAX_REPLACED, lift_distance
 from .._limits import LARGE_CLASSES
 from .._metrics import balanced_spread, pairs_at_min_distance
 from .._rebalance import rebalance
@@ -38,6 +41,9 @@ from ._base import (
 
 #: the methods ``auto`` tries, in order (``repair`` only for K > LARGE_CLASSES, where it replaces ``random``)
 AUTO_ORDER = ("algebraic", "exact", "lexicode", "anneal", "repair", "random")
+#: ``auto`` tries :func:`codesearch.codes._lift.lift_distance` on a winner below the bound with at most this
+#: many pairs at its distance
+LIFT_MAX_PAIRS = 4 * MAX_REPLACED
 #: anneal's budget is divided by this when it starts from a code that already has the best possible d
 POLISH_FRACTION = 4
 
@@ -124,6 +130,21 @@ class AutoGenerator(Generator):
             raise GenerationError(f"auto: no method produced a code ({detail}).")
         winner_params = {key: val for key, val in best.params.items() if key != "initial"}
         params = {"winner": best.method, "winner_params": winner_params, "scores": scores}
+        lifts, d_before = 0, best.code.d
+        while (
+            best.code.d < bound
+            and pairs_at_min_distance(best.code) <= LIFT_MAX_PAIRS
+            and req.time_limit - (time.perf_counter() - t0) > 0
+        ):
+            # a few pairs at d: replace a cover of them by scanned words at distance >= d + 2 (counted scan)
+            lifted = lift_distance(best.code.matrix, seed=req.seed)
+            if lifted is None:
+                break
+            code = ConstantWeightCode(lifted)
+            notes.append(f"auto: lifted the {best.method} code from d={best.code.d} to d={code.d}")
+            lifts += 1
+            params["lifted"] = {"steps": lifts, "d_before": d_before, "d": code.d}
+            best = GenerateResult(code, best.method, best.seed, best.params, best.seconds, best.notes)
         spread = best.code.column_spread
         if spread > balanced_spread(k, n, w) and req.time_limit - (time.perf_counter() - t0) > 0:
             # rule C at the winner's distance: chains of safe moves between columns (counted budget)

@@ -83,6 +83,9 @@ def run_point(point: tuple[int, int, int]) -> dict:
         "spread": spread,
         "seconds": round(time.perf_counter() - t0, 2),
         "winner": res.params.get("winner"),
+        "source": res.params.get("winner_params", {}).get("source"),
+        "lifted": res.params.get("lifted"),
+        "rebalanced": res.params.get("rebalanced"),
     }
 
 

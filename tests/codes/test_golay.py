@@ -52,3 +52,22 @@ def test_steiner_systems(t, blocks):
 def test_steiner_system_rejects_other_t():
     with pytest.raises(ValueError, match="t = 3, 4, 5"):
         _golay.steiner_system(2)
+
+
+def test_golay_cosets_reach_the_table_at_24_8_10():
+    from codesearch.codes._bits import min_distance
+    from codesearch.codes.generators._algebraic import _coset_pools
+
+    pools = {p.size: p for p in _coset_pools(24, 10, 8)}
+    # leader weight 4: 960 words, every column 400 = A(24, 8, 10) >= 960 in Brouwer's table
+    assert 960 in pools and min_distance(pools[960].words) == 8
+    assert set(pools[960].words.sum(axis=0)) == {400} and (pools[960].units == 0).all()
+    assert {p.size for p in _coset_pools(24, 9, 8)} >= {506, 640}
+    assert _coset_pools(25, 10, 8) == [] and _coset_pools(24, 10, 10) == []
+
+
+def test_auto_reaches_d8_at_779_24_10_from_a_golay_coset():
+    from codesearch.codes import GenerateRequest, generate
+
+    res = generate("algebraic", GenerateRequest(779, 24, 10, seed=0))
+    assert res.code.d == 8 and res.code.column_spread <= 1 and "coset" in res.params["source"]

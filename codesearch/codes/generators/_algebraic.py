@@ -61,7 +61,7 @@ import numpy as np
 from .._bits import min_distance, overlaps, rotate
 from .._code import ConstantWeightCode
 from .._metrics import sort_key
-from ..algebra import _cyclic, _gf2, _hadamard, _orbits
+from ..algebra import _cyclic, _gf2, _golay, _hadamard, _orbits
 from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 from ._lexicode import lexicode_words, select_balanced, words_to_matrix
 
@@ -323,6 +323,46 @@ def _nr_pools(n: int, w: int, d: int, seed: int) -> list[CandidatePool]:
     return pools
 
 
+#: largest coset-leader weight :func:`_coset_pools` tries (the extended Golay code has covering radius 4)
+MAX_COSET_LEADER = 4
+
+
+def _coset_pools(n: int, w: int, d: int) -> list[CandidatePool]:
+    r"""Weight-``w`` words of the cosets :math:`C + v` of the Golay codes [23, 12, 7] and [24, 12, 8].
+
+    Two words of one coset differ by a nonzero codeword, so they are at distance :math:`\ge 8` when they have
+    the same weight (an even distance :math:`\ge 7`). Since :math:`M_{24}` is 5-transitive (and
+    :math:`M_{23}` 4-transitive) on the coordinates, one leader :math:`v` per weight :math:`1..4` (its first
+    coordinates) stands for all. E.g. the leader of weight 4 gives 960 weight-10 words of length 24, every
+    column 400 (Brouwer's :math:`A(24, 8, 10) \ge 960`), and 1316 of weight 12; weight 3 gives 640 of weight 9.
+    A coset whose words have equal column sums is one balanced unit.
+    """
+    if d > 8 or n not in (23, 24):
+        return []
+    code = _golay.golay_code() if n == 23 else _golay.extended_golay_code()
+    words_all = code.packed_codewords
+    pools, seen = [], set()
+    for j in range(1, MAX_COSET_LEADER + 1):
+        coset = words_all ^ np.uint64((1 << j) - 1)
+        sel = np.sort(coset[np.bitwise_count(coset) == w])
+        if len(sel) < 2:
+            continue
+        words = _gf2.unpack(sel, n)
+        cs = words.sum(axis=0)
+        key = (
+            len(sel),
+            tuple(np.sort(cs)),
+        )  # the perfect code's leaders of weight 3 and 4 give one coset family
+        if key in seen:
+            continue
+        seen.add(key)
+        units = np.zeros(len(words), dtype=np.int64) if cs.min() == cs.max() else np.full(len(words), -1)
+        pools.append(
+            CandidatePool(words, 8, units, f"weight-{w} words of a coset of {code.name} (leader weight {j})")
+        )
+    return pools
+
+
 def _paley_set(p: int) -> list[int] | None:
     if p < 7 or p % 4 != 3 or any(p % q == 0 for q in range(2, int(p**0.5) + 1)):
         return None
@@ -438,6 +478,7 @@ def candidate_pools(n: int, w: int, d: int, *, seed: int = 0, k: int | None = No
         _linear_pools(n, w, d)
         + _nr_pools(n, w, d, seed)
         + _design_pools(n, w, d)
+        + _coset_pools(n, w, d)
         + _section_candidate_pools(n, w, d, k)
     )
 
@@ -721,7 +762,7 @@ class AlgebraicGenerator(Generator):
             return True
         if any(len(p.packed) >= req.classes for p in _cyclic.section_pools(n, w)):
             return True
-        small = _nr_pools(n, w, 2, 0) + _design_pools(n, w, 2)
+        small = _nr_pools(n, w, 2, 0) + _design_pools(n, w, 2) + _coset_pools(n, w, 2)
         if any(p.size >= req.classes for p in small):
             return True
         from ..bounds import max_distance_bound

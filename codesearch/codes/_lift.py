@@ -6,7 +6,8 @@ often one replacement away from distance :math:`d + 2`. :func:`lift_distance`:
 1. covers the pairs at overlap :math:`t` greedily by rows (the row in most such pairs first, ties to the
    lowest index) -- the rows :math:`S` to replace; the other rows meet pairwise in at most :math:`t - 1`;
 2. scans candidate words of weight :math:`w` -- all :math:`\binom{N}{w}` of them when there are at most
-   ``MAX_EXHAUSTIVE`` (colex order), else ``samples`` random words from the seeded generator -- and keeps those
+   ``MAX_EXHAUSTIVE`` (colex order), else ``samples`` random words from the seeded generator, in all at most
+   ``MAX_WORK`` word-row popcounts -- and keeps those
    meeting every remaining row in at most :math:`t - 1` ones (bit-packed, chunked popcounts);
 3. picks :math:`|S|` of them greedily, each meeting the picks before it in at most :math:`t - 1` ones, the one
    whose ones fall on the emptiest columns first (rule C), ties to the scan order.
@@ -29,6 +30,8 @@ MAX_EXHAUSTIVE = 2_000_000
 SAMPLES = 400_000
 #: most rows :func:`lift_distance` replaces (a code with more pairs at d is not "nearly" at d + 2)
 MAX_REPLACED = 64
+#: most (candidate word, kept row) popcounts one lift may compute (a counted budget, a few seconds)
+MAX_WORK = 2_000_000_000
 _CHUNK = 4096
 
 
@@ -43,10 +46,10 @@ def _bits(x: np.ndarray, n: int) -> np.ndarray:
     return ((x[:, None] >> shifts[None, :]) & np.uint64(1)).astype(np.int8)
 
 
-def _candidates(n: int, w: int, rng: np.random.Generator, samples: int):
+def _candidates(n: int, w: int, rng: np.random.Generator, samples: int, exhaustive: bool):
     """Chunks of candidate words as integers: every weight-w word, or ``samples`` random ones."""
     total = comb(n, w)
-    if total <= MAX_EXHAUSTIVE:
+    if exhaustive:
         from .generators._lexicode import colex_unrank
 
         pow2 = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
@@ -97,7 +100,10 @@ def lift_distance(
     # 2. candidates meeting every kept row in at most t - 1 ones
     rng = np.random.default_rng([seed, k, n, w, t])
     found = []
-    for chunk in _candidates(n, w, rng, samples):
+    # the scan is counted: at most MAX_WORK popcounts (exhaustive when C(N, w) fits, else sampled)
+    cap = MAX_WORK // max(1, len(rows))
+    exhaustive = comb(n, w) <= min(MAX_EXHAUSTIVE, cap)
+    for chunk in _candidates(n, w, rng, min(samples, cap), exhaustive):
         ok = np.ones(len(chunk), dtype=bool)
         for s in range(0, len(rows), 512):
             idx = np.flatnonzero(ok)

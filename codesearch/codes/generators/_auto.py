@@ -6,7 +6,8 @@ handle a size is skipped with a note naming its limit, never an error. ``anneal`
 (it never returns anything worse than its balanced start; when that code already has the best possible d
 it only polishes the pairs at d, with a quarter of its usual iterations), or from a random balanced code
 when no earlier method produced one. The best code by (d, -spread, -pairs at d) wins (distance, then
-column balance, then pairs); ties go to the earlier method. A winner below the distance bound with at most ``LIFT_MAX_PAIRS`` pairs at its distance is then
+column balance, then pairs); ties go to the earlier method. For K <= ``LARGE_CLASSES`` (both steps hold a K x K overlap matrix), a winner below the distance bound with at
+most ``LIFT_MAX_PAIRS`` pairs at its distance is then
 *lifted* where possible (:mod:`codesearch.codes._lift`: a cover of those pairs replaced by scanned words at
 distance d + 2; ``lifted`` in the params). A winner whose column spread is above the
 smallest possible is then rebalanced at its distance (:mod:`codesearch.codes._rebalance`: chains of moves
@@ -132,7 +133,8 @@ class AutoGenerator(Generator):
         params = {"winner": best.method, "winner_params": winner_params, "scores": scores}
         lifts, d_before = 0, best.code.d
         while (
-            best.code.d < bound
+            k <= LARGE_CLASSES
+            and best.code.d < bound
             and pairs_at_min_distance(best.code) <= LIFT_MAX_PAIRS
             and req.time_limit - (time.perf_counter() - t0) > 0
         ):
@@ -146,7 +148,11 @@ class AutoGenerator(Generator):
             params["lifted"] = {"steps": lifts, "d_before": d_before, "d": code.d}
             best = GenerateResult(code, best.method, best.seed, best.params, best.seconds, best.notes)
         spread = best.code.column_spread
-        if spread > balanced_spread(k, n, w) and req.time_limit - (time.perf_counter() - t0) > 0:
+        if (
+            k <= LARGE_CLASSES
+            and spread > balanced_spread(k, n, w)
+            and req.time_limit - (time.perf_counter() - t0) > 0
+        ):
             # rule C at the winner's distance: chains of safe moves between columns (counted budget)
             matrix, moves = rebalance(best.code.matrix)
             code = ConstantWeightCode(matrix)

@@ -52,10 +52,10 @@ def test_rebalance_reaches_balance_when_the_code_has_room():
 
 
 def test_auto_rebalances_a_lexicode_winner_at_its_distance():
-    # (90, 24, 7): only the lexicode reaches d = 8 and its columns are uneven (spread 15); auto keeps d = 8
-    res = generate("auto", GenerateRequest(90, 24, 7, seed=0))
+    # (90, 24, 7) with the lexicode alone: d = 8 with uneven columns (spread 15); auto keeps d = 8 and lowers it
+    res = generate("auto", GenerateRequest(90, 24, 7, seed=0, params={"methods": ["lexicode"]}))
     assert res.code.d == 8
     info = res.params["rebalanced"]
-    assert info["spread_before"] == res.params["scores"]["lexicode"]["spread"]
+    assert info["spread_before"] == res.params["scores"]["lexicode"]["spread"] == 15
     assert info["spread"] == res.code.column_spread < info["spread_before"]
     assert any("rebalanced" in note for note in res.notes)

@@ -484,7 +484,7 @@ def candidate_pools(n: int, w: int, d: int, *, seed: int = 0, k: int | None = No
 
 
 #: the largest pools :func:`completion_pools` completes at one distance
-COMPLETION_SEEDS = 2
+COMPLETION_SEEDS = 4
 #: smallest distance at which :func:`completion_pools` runs (at d <= 4 lexicodes and annealing do as well)
 COMPLETION_MIN_DISTANCE = 6
 

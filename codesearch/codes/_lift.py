@@ -23,6 +23,7 @@ from math import comb
 import numpy as np
 
 from ._bits import overlaps
+from .generators._lexicode import colex_unrank, words_to_ints, words_to_matrix
 
 #: largest C(N, w) scanned exhaustively; above it, ``samples`` random words
 MAX_EXHAUSTIVE = 2_000_000
@@ -35,23 +36,10 @@ MAX_WORK = 2_000_000_000
 _CHUNK = 4096
 
 
-def _ints(m: np.ndarray) -> np.ndarray:
-    n = m.shape[1]
-    shifts = np.arange(n - 1, -1, -1, dtype=np.uint64)
-    return (m.astype(np.uint64) << shifts).sum(axis=1, dtype=np.uint64)
-
-
-def _bits(x: np.ndarray, n: int) -> np.ndarray:
-    shifts = np.arange(n - 1, -1, -1, dtype=np.uint64)
-    return ((x[:, None] >> shifts[None, :]) & np.uint64(1)).astype(np.int8)
-
-
 def _candidates(n: int, w: int, rng: np.random.Generator, samples: int, exhaustive: bool):
     """Chunks of candidate words as integers: every weight-w word, or ``samples`` random ones."""
     total = comb(n, w)
     if exhaustive:
-        from .generators._lexicode import colex_unrank
-
         pow2 = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
         for start in range(0, total, _CHUNK):
             pos = colex_unrank(np.arange(start, min(total, start + _CHUNK), dtype=np.int64), n, w)
@@ -95,7 +83,7 @@ def lift_distance(
         at_t[:, a] = False
         deg = at_t.sum(axis=1)
     keep = np.setdiff1d(np.arange(k), replace)
-    rows = _ints(m[keep])
+    rows = words_to_ints(m[keep])
     cols = m[keep].sum(axis=0).astype(np.int64)
     # 2. candidates meeting every kept row in at most t - 1 ones
     rng = np.random.default_rng([seed, k, n, w, t])
@@ -115,7 +103,7 @@ def lift_distance(
     if len(pool) < len(replace):
         return None
     # 3. greedy picks: pairwise at most t - 1, emptiest columns first
-    bits = _bits(pool, n)
+    bits = words_to_matrix(pool, n).astype(np.int8)
     alive = np.ones(len(pool), dtype=bool)
     picks = []
     for _ in replace:

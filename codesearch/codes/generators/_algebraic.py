@@ -63,7 +63,7 @@ from .._code import ConstantWeightCode
 from .._metrics import sort_key
 from ..algebra import _cyclic, _gf2, _golay, _hadamard, _orbits
 from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
-from ._lexicode import lexicode_words, select_balanced, words_to_matrix
+from ._lexicode import lexicode_words, select_balanced, words_to_ints, words_to_matrix
 
 __all__ = ["AlgebraicGenerator", "CandidatePool", "candidate_pools", "candidate_words"]
 
@@ -489,13 +489,6 @@ COMPLETION_SEEDS = 4
 COMPLETION_MIN_DISTANCE = 6
 
 
-def _as_ints(words: np.ndarray) -> np.ndarray:
-    """0/1 rows -> integers, character j = bit N - 1 - j (the lexicode's convention)."""
-    n = words.shape[1]
-    shifts = np.arange(n - 1, -1, -1, dtype=np.uint64)
-    return (words.astype(np.uint64) << shifts).sum(axis=1, dtype=np.uint64)
-
-
 def _greedy_union(kept: np.ndarray, candidates: np.ndarray, lam: int) -> np.ndarray:
     """``kept`` plus, in order, every candidate sharing at most ``lam`` ones with everything kept so far."""
     out = np.array(kept, dtype=np.uint64)
@@ -530,7 +523,7 @@ def completion_pools(
         left = time_limit - (time.perf_counter() - t0)
         if left <= 0:
             break
-        base = _as_ints(pool.words)
+        base = words_to_ints(pool.words)
         kept = base
         for shift in range(1, n):
             kept = _greedy_union(
@@ -828,10 +821,6 @@ class AlgebraicGenerator(Generator):
 
         for pool in candidate_pools(n, w, d, seed=req.seed, k=k):
             consider(pool)
-        if best is None:
-            left = req.time_limit - (time.perf_counter() - start)
-            for pool in completion_pools(n, w, d, k, candidate_pools(n, w, d, seed=req.seed), left):
-                consider(pool)
         tries = int(req.params.get("orbit_tries", _orbits.PACKING_TRIES))
         deadline = start + req.time_limit
         for pool in _group_orbit_pools(
@@ -844,4 +833,8 @@ class AlgebraicGenerator(Generator):
                 if r and time.perf_counter() - start > req.time_limit:
                     break
                 consider(_orbit_pool(n, w, d, r, req.seed, k + 2 * n))
+        if best is None:  # the last resort at this d: structured pools too small for K, completed
+            left = req.time_limit - (time.perf_counter() - start)
+            for pool in completion_pools(n, w, d, k, candidate_pools(n, w, d, seed=req.seed), left):
+                consider(pool)
         return best, best_src

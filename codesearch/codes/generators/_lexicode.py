@@ -171,6 +171,13 @@ def lexicode_words(
     return np.array(kept, dtype=np.uint64), info
 
 
+def words_to_ints(matrix: np.ndarray) -> np.ndarray:
+    """Rows of bits -> integers, character j = bit N - 1 - j (the inverse of :func:`words_to_matrix`)."""
+    n = matrix.shape[1]
+    shifts = np.arange(n - 1, -1, -1, dtype=np.uint64)
+    return (np.asarray(matrix).astype(np.uint64) << shifts).sum(axis=1, dtype=np.uint64)
+
+
 def words_to_matrix(words: np.ndarray, n: int) -> np.ndarray:
     """Integers -> rows of bits, character j = bit N - 1 - j."""
     shifts = np.arange(n - 1, -1, -1, dtype=np.uint64)

@@ -39,13 +39,12 @@ _CHUNK = 4096
 def _candidates(n: int, w: int, rng: np.random.Generator, samples: int, exhaustive: bool):
     """Chunks of candidate words as integers: every weight-w word, or ``samples`` random ones."""
     total = comb(n, w)
+    pow2 = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
     if exhaustive:
-        pow2 = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
         for start in range(0, total, _CHUNK):
             pos = colex_unrank(np.arange(start, min(total, start + _CHUNK), dtype=np.int64), n, w)
             yield pow2[pos].sum(axis=1, dtype=np.uint64)
         return
-    pow2 = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
     for start in range(0, samples, _CHUNK):
         size = min(_CHUNK, samples - start)
         pos = np.argsort(rng.random((size, n)), axis=1)[:, :w]

@@ -38,9 +38,8 @@ class _Budget:
     def __init__(self, cells: int):
         self.left = cells
 
-    def spend(self, cells: int) -> bool:
+    def spend(self, cells: int) -> None:
         self.left -= cells
-        return self.left > 0
 
 
 def _safe_row(

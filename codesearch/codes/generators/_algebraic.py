@@ -349,10 +349,8 @@ def _coset_pools(n: int, w: int, d: int) -> list[CandidatePool]:
             continue
         words = _gf2.unpack(sel, n)
         cs = words.sum(axis=0)
-        key = (
-            len(sel),
-            tuple(np.sort(cs)),
-        )  # the perfect code's leaders of weight 3 and 4 give one coset family
+        # one entry per coset family (the perfect code's leaders of weight 3 and 4 give the same one)
+        key = (len(sel), tuple(np.sort(cs)))
         if key in seen:
             continue
         seen.add(key)
@@ -526,9 +524,7 @@ def completion_pools(
         base = words_to_ints(pool.words)
         kept = base
         for shift in range(1, n):
-            kept = _greedy_union(
-                kept, ((base << np.uint64(shift)) | (base >> np.uint64(n - shift))) & mask, lam
-            )
+            kept = _greedy_union(kept, rotate(base, shift, n), lam)
         if 2 * w == n:
             kept = _greedy_union(kept, ~kept & mask, lam)
         images = len(kept) - len(base)

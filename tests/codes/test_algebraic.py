@@ -94,9 +94,12 @@ def test_deterministic_and_seeded():
 def test_min_distance_request():
     res = GEN.generate(GenerateRequest(10, 15, 6, min_distance=6))
     assert res.code.d >= 6
+    # the orbits of Z_9 have 9 words, but the 18 blocks of S(3, 4, 10) that avoid a point give A(9, 4, 4) = 18
+    res = GEN.generate(GenerateRequest(12, 9, 4, min_distance=4, params={"restarts": 1}))
+    assert res.code.d == 4 and res.params["source"].startswith("inversive plane S(3, 4, 10)")
     with pytest.raises(GenerationError, match="algebraic sources give no"):
-        # the orbits of Z_9 have 9 words: no union has 12, and the greedy pool is too small
-        GEN.generate(GenerateRequest(12, 9, 4, min_distance=4, params={"restarts": 1}))
+        # A(9, 4, 3) = 12 allows d = 4, but no union of Z_9 orbits, design or shorter code gives 11 words
+        GEN.generate(GenerateRequest(11, 9, 3, min_distance=4, params={"restarts": 1}))
 
 
 def test_not_applicable():

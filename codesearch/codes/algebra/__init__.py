@@ -3,6 +3,9 @@ r"""Algebra behind the structured generators: linear codes over GF(2), GF(2^m), 
 - :mod:`._gf2`: :class:`LinearCode`, :class:`GF2m`, the families :func:`cyclic_code`, :func:`bch_code`,
   :func:`extended_bch_code`, :func:`reed_muller_code`, the Nordstrom-Robinson code, linear algebra mod 2.
 - :mod:`._hadamard`: :func:`hadamard_matrix` (Sylvester, Paley I and II) and :func:`hadamard_code`.
+- :mod:`._inversive`: :func:`inversive_plane`, the Steiner systems :math:`S(3, q + 1, q^2 + 1)`.
+- :mod:`._juxtapose`: :func:`juxtapose` (:math:`(u \mid v)`) and :func:`split_columns` (longer codes from
+  shorter ones, no distance lowered).
 - :mod:`._orbits`: :class:`PermutationGroup` and the orbit codes (unions of orbits of a group acting on
   the coordinates: balanced columns whenever the group is transitive).
 """
@@ -28,6 +31,8 @@ from ._gf2 import (
     translation_permutation,
 )
 from ._hadamard import hadamard_code, hadamard_matrix
+from ._inversive import inversive_plane, inversive_plane_orders
+from ._juxtapose import juxtapose, split_columns
 from ._orbits import (
     OrbitUnion,
     PermutationGroup,
@@ -65,6 +70,9 @@ __all__ = [
     "hadamard_code",
     "hadamard_matrix",
     "hensel_lift",
+    "inversive_plane",
+    "inversive_plane_orders",
+    "juxtapose",
     "metacyclic_group",
     "multiplier_group",
     "nordstrom_robinson",
@@ -81,6 +89,7 @@ __all__ = [
     "reed_muller_code",
     "regular_groups",
     "row_reduce",
+    "split_columns",
     "transitive_groups",
     "translation_group",
     "translation_permutation",

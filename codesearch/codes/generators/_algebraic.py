@@ -61,7 +61,7 @@ import numpy as np
 from .._bits import min_distance, overlaps, rotate
 from .._code import ConstantWeightCode
 from .._metrics import sort_key
-from ..algebra import _cyclic, _gf2, _golay, _hadamard, _orbits
+from ..algebra import _cyclic, _gf2, _golay, _hadamard, _inversive, _juxtapose, _orbits
 from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 from ._lexicode import lexicode_words, select_balanced, words_to_ints, words_to_matrix
 
@@ -435,6 +435,7 @@ def _design_pools(n: int, w: int, d: int) -> list[CandidatePool]:
                     pools.append(
                         CandidatePool(words, dd, np.zeros(len(words), dtype=np.int64), f"{name}: {how}")
                     )
+    pools += _inversive_pools(n, w, d)
     if 2 * w == n and n // 2 >= d:
         words = _hadamard.hadamard_code(n)
         if words is not None:
@@ -447,6 +448,23 @@ def _design_pools(n: int, w: int, d: int) -> list[CandidatePool]:
                     f"Hadamard code of order {n} (rows and complements)",
                 )
             )
+    return pools
+
+
+def _inversive_pools(n: int, w: int, d: int) -> list[CandidatePool]:
+    r"""The inversive plane :math:`S(3, q + 1, q^2 + 1)` (:mod:`codesearch.codes.algebra._inversive`) and its
+    residual at a point (the :math:`q^3 - q^2` blocks avoiding :math:`\infty`, on :math:`q^2` points), both at
+    distance :math:`2q - 2` with every column equal: one balanced unit each. E.g. 130 words at (26, 8, 6) and
+    100 at (25, 8, 6)."""
+    pools = []
+    for q in _inversive.inversive_plane_orders():
+        if w != q + 1 or 2 * q - 2 < d or n not in (q * q + 1, q * q):
+            continue
+        blocks = _inversive.inversive_plane(q)
+        how = f"inversive plane S(3, {q + 1}, {q * q + 1})"
+        if n == q * q:
+            blocks, how = blocks[blocks[:, -1] == 0][:, :-1], how + ": blocks avoiding a point"
+        pools.append(CandidatePool(blocks, 2 * q - 2, np.zeros(len(blocks), dtype=np.int64), how))
     return pools
 
 
@@ -479,6 +497,117 @@ def candidate_pools(n: int, w: int, d: int, *, seed: int = 0, k: int | None = No
         + _coset_pools(n, w, d)
         + _section_candidate_pools(n, w, d, k)
     )
+
+
+#: most coordinates :func:`widened_codes` adds to a shorter code
+MAX_WIDEN = 3
+#: most shorter pools :func:`widened_codes` cuts and widens at one distance
+MAX_WIDEN_HEADS = 4
+
+
+def _complement_pool(pool: CandidatePool) -> CandidatePool:
+    return CandidatePool(1 - pool.words, pool.d, pool.units, f"complements of {pool.source}", pool.milp)
+
+
+@lru_cache(maxsize=64)
+def widen_heads(n: int, w: int, d: int, k: int) -> tuple[tuple[CandidatePool, int], ...]:
+    r"""Shorter structured pools that :func:`widened_codes` can take to length ``n``: ``(pool, ones)`` with
+    the pool of length :math:`n - j` (:math:`1 \le j \le` ``MAX_WIDEN``), weight ``w - ones``
+    (:math:`0 \le` ``ones`` :math:`\le j`), distance :math:`\ge d` and at least ``k`` words; fewest
+    added coordinates first, then the largest pools, at most ``MAX_WIDEN_HEADS``."""
+    found, seen = [], set()
+    for j in range(1, MAX_WIDEN + 1):
+        n1 = n - j
+        for ones in range(j + 1):
+            w1 = w - ones
+            if not 0 < w1 < n1:
+                continue
+            pools = candidate_pools(n1, w1, d, k=k)
+            if 2 * w1 != n1:  # weight above n1 / 2: the complements of the weight-(n1 - w1) pools too
+                pools += [_complement_pool(p) for p in candidate_pools(n1, n1 - w1, d, k=k)]
+            for p in pools:
+                key = (p.words.shape, np.sort(_gf2.pack(p.words)).tobytes())
+                if p.size >= k and key not in seen:  # one entry per word set (a pool and its complement's)
+                    seen.add(key)
+                    found.append((j, -p.size, len(found), p, ones))
+    found.sort(key=lambda f: f[:3])
+    return tuple((p, ones) for *_, p, ones in found[:MAX_WIDEN_HEADS])
+
+
+def widened_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time_limit: float):
+    r"""Codes of length ``n`` at distance :math:`\ge d` from shorter pools (:func:`widen_heads`), each
+    juxtaposed with ``ones`` all-ones columns (:math:`(u \mid 1 \dots 1)`, distances kept) and split to ``n``
+    columns (:func:`codesearch.codes.algebra._juxtapose.split_columns`, no distance decreases), in two orders:
+    ``k`` words cut from the pool, then split; and the whole pool split, then cut (the cut can then favour
+    words whose ones fall on the split columns). Each is rebalanced (:mod:`codesearch.codes._rebalance`,
+    distance kept); yields ``(matrix, source)``. The record codes this reaches are often *degenerate*
+    (Brouwer's :math:`A(25, 8, 7) \ge 255` rests on :math:`S(4, 7, 23)` on 23 of its coordinates): a split
+    column carries part of one column's load, so the column spread can stay large."""
+    from .._rebalance import rebalance
+
+    t0 = time.perf_counter()
+    for pool, ones in widen_heads(n, w, d, k):
+        n1 = pool.words.shape[1]
+        src = f"{pool.source}, " + (f"juxtaposed with {ones} all-ones column(s), " if ones else "")
+        src += f"columns split from {n1 + ones} to {n}"
+
+        def widen(words: np.ndarray, ones=ones) -> np.ndarray:
+            if ones:
+                words = _juxtapose.juxtapose(words, np.ones((len(words), ones), dtype=np.uint8))
+            return _juxtapose.split_columns(words, n)
+
+        for order in ("cut, then split", "split, then cut"):
+            left = time_limit - (time.perf_counter() - t0)
+            if left <= 0:
+                return
+            cap = min(30.0, max(1.0, left))
+            if order == "cut, then split":
+                words = _cut(pool, k, rng, cap)
+                words = None if words is None else widen(words)
+            else:
+                wide = CandidatePool(widen(pool.words), pool.d, np.full(pool.size, -1), pool.source)
+                words = _cut(wide, k, rng, cap)
+            if words is not None:
+                yield rebalance(words)[0].astype(np.uint8), f"{src} ({order})"
+
+
+#: most pools per part :func:`juxtaposed_codes` pairs
+MAX_JUXTAPOSE_PARTS = 2
+
+
+@lru_cache(maxsize=512)
+def _juxtapose_parts(n: int, w: int, k: int) -> tuple[CandidatePool, ...]:
+    """The pools of length ``n``, weight ``w`` and at least ``k`` words, largest distance first (cached: every
+    distance of one request asks again)."""
+    if not 0 < w < n:
+        return ()
+    found = [p for p in candidate_pools(n, w, 2, k=k) if p.size >= k]
+    return tuple(sorted(found, key=lambda p: (-p.d, -p.size)))
+
+
+def juxtaposed_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time_limit: float):
+    r"""Juxtapositions :math:`(u_i \mid v_i)` of two structured codes of ``k`` words each
+    (:func:`codesearch.codes.algebra._juxtapose.juxtapose`): lengths :math:`n_1 + n_2 = n`, weights
+    :math:`w_1 + w_2 = w`, distances :math:`d_1 + d_2 \ge d`. Both parts are balanced cuts, so the result is
+    balanced when both are. Pools of each length and weight are listed once (at distance 2, then filtered),
+    the largest ``MAX_JUXTAPOSE_PARTS`` per part. Yields ``(matrix, source)``."""
+    t0 = time.perf_counter()
+    pools_at = _juxtapose_parts
+    for n1 in range(4, n // 2 + 1):
+        n2 = n - n1
+        for w1 in range(1, min(w, n1)):
+            w2 = w - w1
+            if not 0 < w2 < n2 or time.perf_counter() - t0 > time_limit:
+                continue
+            left, right = pools_at(n1, w1, k), pools_at(n2, w2, k)
+            for a in left[:MAX_JUXTAPOSE_PARTS]:
+                for b in right[:MAX_JUXTAPOSE_PARTS]:
+                    if a.d + b.d < d:
+                        continue
+                    wa, wb = _cut(a, k, rng, 5.0), _cut(b, k, rng, 5.0)
+                    if wa is None or wb is None:
+                        continue
+                    yield _juxtapose.juxtapose(wa, wb), f"juxtaposition ({a.source} | {b.source})"
 
 
 #: the largest pools :func:`completion_pools` completes at one distance
@@ -756,6 +885,8 @@ class AlgebraicGenerator(Generator):
             return True
         from ..bounds import max_distance_bound
 
+        if n <= 64 and widen_heads(n, w, 2, req.classes):  # a shorter structured code widened to n
+            return True
         # a structured pool too small for K may still seed a completion (completion_pools)
         return (
             n <= 63
@@ -807,13 +938,16 @@ class AlgebraicGenerator(Generator):
                 return
             left = req.time_limit - (time.perf_counter() - start)
             words = _cut(pool, k, rng, min(30.0, max(1.0, left)))
-            if words is None:
-                return
+            if words is not None:
+                consider_code(words, pool.source)
+
+        def consider_code(words: np.ndarray, src: str):
+            nonlocal best, best_src
             code = ConstantWeightCode(words)
             if code.d < d:
                 return
             if best is None or sort_key(code) > sort_key(best):
-                best, best_src = code, pool.source
+                best, best_src = code, src
 
         for pool in candidate_pools(n, w, d, seed=req.seed, k=k):
             consider(pool)
@@ -829,8 +963,19 @@ class AlgebraicGenerator(Generator):
                 if r and time.perf_counter() - start > req.time_limit:
                     break
                 consider(_orbit_pool(n, w, d, r, req.seed, k + 2 * n))
-        if best is None:  # the last resort at this d: structured pools too small for K, completed
+        if best is None:  # structured pools too small for K, completed (balanced by the cut)
             left = req.time_limit - (time.perf_counter() - start)
             for pool in completion_pools(n, w, d, k, candidate_pools(n, w, d, seed=req.seed), left):
                 consider(pool)
+        if best is None:  # the last resort at this d: structured codes of shorter lengths, juxtaposed/widened
+            left = req.time_limit - (time.perf_counter() - start)
+            for words, src in juxtaposed_codes(n, w, d, k, rng, left / 4):
+                consider_code(words, src)
+            left = req.time_limit - (time.perf_counter() - start)
+            # a widened code is rigid: among them balance first (auto's order), then pairs at d
+            wide = [(ConstantWeightCode(m), src) for m, src in widened_codes(n, w, d, k, rng, left)]
+            wide = [(c, src) for c, src in wide if c.d >= d]
+            if wide:
+                code, src = max(wide, key=lambda cs: (-cs[0].column_spread, sort_key(cs[0])))
+                consider_code(code.matrix, src)
         return best, best_src

@@ -107,3 +107,12 @@ def test_widen_heads_prefer_fewest_added_coordinates_and_list_a_word_set_once():
     assert heads and heads[0][0].words.shape[1] == 26 and heads[0][1] == 0
     keys = {(p.words.shape, np.sort(p.words, axis=0).tobytes()) for p, _ in heads}
     assert len(keys) == len(heads)
+
+
+def test_auto_reaches_the_degenerate_record_at_a_complemented_weight():
+    # (244, 25, 18) is the complement of (244, 25, 7): A(25, 8, 7) >= 255 rests on S(4, 7, 23); before the
+    # widening auto stopped at d = 6
+    res = generate("auto", GenerateRequest(244, 25, 18, seed=0))
+    assert res.code.d == 8 and res.code.w == 18 and res.params["winner"] == "algebraic"
+    assert "columns split from 23 to 25" in res.params["winner_params"]["source"]
+    assert res.code.column_sums.min() > 0

@@ -36,7 +36,14 @@ A request :math:`(K, N, w)` is served in two steps.
    * *completions* (:func:`completion_pools`, :math:`d \ge 6`): when no pool has :math:`K` words, the largest
      ones are united with their cyclically shifted (and, for :math:`w = N/2`, complemented) copies where
      distances allow and completed by a lexicode scan started from them -- e.g. :math:`S(4, 7, 23)` (253
-     words at distance 8) completes to 759 words at distance 6 in length 23.
+     words at distance 8) completes to 759 words at distance 6 in length 23;
+   * *inversive planes* :math:`S(3, q + 1, q^2 + 1)` (:mod:`codesearch.codes.algebra._inversive`) among the
+     designs, e.g. the 130 blocks of :math:`S(3, 6, 26)` at distance 8;
+   * when still nothing reaches :math:`d`: *juxtapositions* :math:`(u \mid v)` of two structured codes of
+     :math:`K` words (:func:`juxtaposed_codes`) and *widened* shorter codes (:func:`widened_codes`): a pool of
+     length :math:`N - j`, :math:`j \le 3`, with all-ones columns juxtaposed where the weight needs them, its
+     columns split into groups (no distance decreases), e.g. the 2576 dodecads give :math:`d = 8` at
+     :math:`(1410, 26, 14)`.
 
 2. **The cut** keeps exactly :math:`K` words. A union of balanced units is balanced, so when unit sizes allow
    (a subset-sum over unit sizes) whole units are dropped, greedily the ones carrying most pairs at the
@@ -568,7 +575,9 @@ def widened_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time
                 wide = CandidatePool(widen(pool.words), pool.d, np.full(pool.size, -1), pool.source)
                 words = _cut(wide, k, rng, cap)
             if words is not None:
-                yield rebalance(words)[0].astype(np.uint8), f"{src} ({order})"
+                balanced, moves = rebalance(words)
+                tail = f", rebalanced by {moves} moves" if moves else ""
+                yield balanced.astype(np.uint8), f"{src} ({order}{tail})"
 
 
 #: most pools per part :func:`juxtaposed_codes` pairs

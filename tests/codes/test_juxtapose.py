@@ -116,3 +116,15 @@ def test_auto_reaches_the_degenerate_record_at_a_complemented_weight():
     assert res.code.d == 8 and res.code.w == 18 and res.params["winner"] == "algebraic"
     assert "columns split from 23 to 25" in res.params["winner_params"]["source"]
     assert res.code.column_sums.min() > 0
+
+
+def test_mixed_tails_unite_two_golay_cosets_beyond_any_single_pool():
+    # A(25, 8, 10) >= 1248; the largest single pools of length 24 (960) and 25 hold fewer than 1158 words
+    pools = alg.mixed_tail_pools(25, 10, 8, 1158)
+    assert pools
+    best = max(pools, key=lambda p: p.size)
+    assert best.size >= 1158 and min_distance(best.words) >= 8
+    assert (best.words.sum(axis=1) == 10).all() and len(np.unique(best.words, axis=0)) == best.size
+    tails = best.words[:, -1]
+    assert 0 < tails.sum() < best.size  # words of both kinds: (u | 0) and (v | 1)
+    assert all(p.size < 1158 for p in alg.candidate_pools(25, 10, 8))

@@ -522,23 +522,66 @@ def widen_heads(n: int, w: int, d: int, k: int) -> tuple[tuple[CandidatePool, in
     the pool of length :math:`n - j` (:math:`1 \le j \le` ``MAX_WIDEN``), weight ``w - ones``
     (:math:`0 \le` ``ones`` :math:`\le j`), distance :math:`\ge d` and at least ``k`` words; fewest
     added coordinates first, then the largest pools, at most ``MAX_WIDEN_HEADS``."""
-    found, seen = [], set()
+    found = []
     for j in range(1, MAX_WIDEN + 1):
-        n1 = n - j
         for ones in range(j + 1):
-            w1 = w - ones
-            if not 0 < w1 < n1:
-                continue
-            pools = candidate_pools(n1, w1, d, k=k)
-            if 2 * w1 != n1:  # weight above n1 / 2: the complements of the weight-(n1 - w1) pools too
-                pools += [_complement_pool(p) for p in candidate_pools(n1, n1 - w1, d, k=k)]
-            for p in pools:
-                key = (p.words.shape, np.sort(_gf2.pack(p.words)).tobytes())
-                if p.size >= k and key not in seen:  # one entry per word set (a pool and its complement's)
-                    seen.add(key)
+            for p in _short_pools(n - j, w - ones, d, k):
+                if p.size >= k:
                     found.append((j, -p.size, len(found), p, ones))
     found.sort(key=lambda f: f[:3])
     return tuple((p, ones) for *_, p, ones in found[:MAX_WIDEN_HEADS])
+
+
+def _short_pools(n1: int, w1: int, d: int, k: int | None) -> list[CandidatePool]:
+    """The pools of length ``n1`` and weight ``w1`` at distance >= ``d``, with the complements of the
+    weight-(n1 - w1) pools, one per word set."""
+    if not 0 < w1 < n1:
+        return []
+    pools = candidate_pools(n1, w1, d, k=k)
+    if 2 * w1 != n1:  # weight above n1 / 2 has pools only as complements
+        pools += [_complement_pool(p) for p in candidate_pools(n1, n1 - w1, d, k=k)]
+    out, seen = [], set()
+    for p in pools:
+        key = (p.words.shape, np.sort(_gf2.pack(p.words)).tobytes())
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+#: the largest pools per tail that :func:`mixed_tail_pools` unites
+MIXED_TAIL_PARTS = 2
+
+
+def mixed_tail_pools(n: int, w: int, d: int, k: int) -> list[CandidatePool]:
+    r"""Unions :math:`(A \mid 0) \cup (B \mid 1)` of a pool :math:`A` of weight :math:`w` and a pool
+    :math:`B` of weight :math:`w - 1`, both of length :math:`n - 1` and distance :math:`\ge d`: all of the
+    first, then every word of the second that keeps distance :math:`\ge d` to everything kept (and the
+    other way round). E.g. 960 weight-10 words of a Golay coset with 240 of the 640 weight-9 words of
+    another give 1200 words at :math:`(25, 8, 10)`, where no single pool of length 24 or 25 has 1158.
+    Pools of at least ``k`` and at most ``MAX_POOL_FOR_CUT`` words come back (no balanced units)."""
+    if n > 64 or not 1 < w < n - 1:
+        return []
+    top = [
+        sorted(_short_pools(n - 1, w - t, d, None), key=lambda p: -p.size)[:MIXED_TAIL_PARTS] for t in (0, 1)
+    ]
+    lam = w - d // 2
+    out = []
+    for a in top[0]:
+        for b in top[1]:
+            za = np.concatenate([a.words, np.zeros((a.size, 1), dtype=np.uint8)], axis=1)
+            ob = np.concatenate([b.words, np.ones((b.size, 1), dtype=np.uint8)], axis=1)
+            for first, second, how in ((za, ob, "then"), (ob, za, "after")):
+                if first.shape[0] >= MAX_POOL_FOR_CUT:
+                    continue
+                kept = _greedy_union(words_to_ints(first), words_to_ints(second), lam)
+                if k <= len(kept) <= MAX_POOL_FOR_CUT:
+                    src = (
+                        f"union of ({a.source} | 0) {how} ({b.source} | 1): "
+                        f"{len(first)} + {len(kept) - len(first)} words"
+                    )
+                    out.append(CandidatePool(words_to_matrix(kept, n), d, np.full(len(kept), -1), src))
+    return out
 
 
 def widened_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time_limit: float):
@@ -553,6 +596,15 @@ def widened_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time
     from .._rebalance import rebalance
 
     t0 = time.perf_counter()
+    for pool in mixed_tail_pools(n, w, d, k):
+        left = time_limit - (time.perf_counter() - t0)
+        if left <= 0:
+            return
+        words = _cut(pool, k, rng, min(30.0, max(1.0, left)))
+        if words is not None:
+            balanced, moves = rebalance(words)
+            tail = f" (rebalanced by {moves} moves)" if moves else ""
+            yield balanced.astype(np.uint8), pool.source + tail
     for pool, ones in widen_heads(n, w, d, k):
         n1 = pool.words.shape[1]
         src = f"{pool.source}, " + (f"juxtaposed with {ones} all-ones column(s), " if ones else "")

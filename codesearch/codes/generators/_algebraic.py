@@ -65,6 +65,7 @@ from math import comb
 
 import numpy as np
 
+from .. import _augment
 from .._bits import min_distance, overlaps, rotate
 from .._code import ConstantWeightCode
 from .._metrics import sort_key
@@ -634,6 +635,8 @@ def widened_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time
 
 #: most pools per part :func:`juxtaposed_codes` pairs
 MAX_JUXTAPOSE_PARTS = 2
+#: most pairs of parts :func:`juxtaposed_codes` cuts at one distance (a counted budget; time is only a cap)
+MAX_JUXTAPOSE_PAIRS = 24
 
 
 @lru_cache(maxsize=512)
@@ -651,9 +654,11 @@ def juxtaposed_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, t
     (:func:`codesearch.codes.algebra._juxtapose.juxtapose`): lengths :math:`n_1 + n_2 = n`, weights
     :math:`w_1 + w_2 = w`, distances :math:`d_1 + d_2 \ge d`. Both parts are balanced cuts, so the result is
     balanced when both are. Pools of each length and weight are listed once (at distance 2, then filtered),
-    the largest ``MAX_JUXTAPOSE_PARTS`` per part. Yields ``(matrix, source)``."""
+    the largest ``MAX_JUXTAPOSE_PARTS`` per part, at most ``MAX_JUXTAPOSE_PAIRS`` pairs cut (shortest first
+    part first). Yields ``(matrix, source)``."""
     t0 = time.perf_counter()
     pools_at = _juxtapose_parts
+    pairs = 0
     for n1 in range(4, n // 2 + 1):
         n2 = n - n1
         for w1 in range(1, min(w, n1)):
@@ -665,10 +670,23 @@ def juxtaposed_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, t
                 for b in right[:MAX_JUXTAPOSE_PARTS]:
                     if a.d + b.d < d:
                         continue
+                    if pairs >= MAX_JUXTAPOSE_PAIRS:
+                        return
+                    pairs += 1
                     wa, wb = _cut(a, k, rng, 5.0), _cut(b, k, rng, 5.0)
                     if wa is None or wb is None:
                         continue
                     yield _juxtapose.juxtapose(wa, wb), f"juxtaposition ({a.source} | {b.source})"
+
+
+def partition_pool(n: int, w: int, seed: int) -> CandidatePool:
+    r"""The largest Graham-Sloane class at distance 4 (positions summing to :math:`a \pmod n`) grown by the
+    seeded (1, 2)-swap search of :mod:`codesearch.codes._augment` on its counted budget, e.g. 132 -> 153 words
+    at (13, 6) with seed 0; no balanced units (the cut's MILP balances)."""
+    start = _augment.partition_class(n, w)
+    grown = _augment.augment_distance4(start, n, w, seed=seed)
+    src = f"Graham-Sloane class of {len(start)} words grown by (1, 2)-swaps to {len(grown)}"
+    return CandidatePool(_gf2.unpack(grown, n), 4, np.full(len(grown), -1), src)
 
 
 #: the largest pools :func:`completion_pools` completes at one distance
@@ -1024,6 +1042,8 @@ class AlgebraicGenerator(Generator):
                 if r and time.perf_counter() - start > req.time_limit:
                     break
                 consider(_orbit_pool(n, w, d, r, req.seed, k + 2 * n))
+        if best is None and d == 4 and comb(n, w) <= _augment.MAX_WORDS:
+            consider(partition_pool(n, w, req.seed))
         if best is None:  # structured pools too small for K, completed (balanced by the cut)
             left = req.time_limit - (time.perf_counter() - start)
             for pool in completion_pools(n, w, d, k, candidate_pools(n, w, d, seed=req.seed), left):

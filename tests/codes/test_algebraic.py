@@ -98,8 +98,8 @@ def test_min_distance_request():
     res = GEN.generate(GenerateRequest(12, 9, 4, min_distance=4, params={"restarts": 1}))
     assert res.code.d == 4 and res.params["source"].startswith("inversive plane S(3, 4, 10)")
     with pytest.raises(GenerationError, match="algebraic sources give no"):
-        # A(9, 4, 3) = 12 allows d = 4, but no union of Z_9 orbits, design or shorter code gives 11 words
-        GEN.generate(GenerateRequest(11, 9, 3, min_distance=4, params={"restarts": 1}))
+        # A(12, 6, 4) = 9 allows d = 6, but no union of Z_12 orbits, design or shorter code gives 8 words
+        GEN.generate(GenerateRequest(8, 12, 4, min_distance=6, params={"restarts": 1}))
 
 
 def test_not_applicable():

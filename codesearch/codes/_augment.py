@@ -61,8 +61,8 @@ def partition_class(n: int, w: int) -> np.ndarray:
 def augment_distance4(
     start: np.ndarray, n: int, w: int, *, seed: int = 0, max_work: int = MAX_WORK, target: int | None = None
 ) -> np.ndarray:
-    """A larger distance-4 code containing none of ``start``'s conflicts: the best code the local search finds
-    from ``start`` (packed weight-``w`` words of length ``n`` at pairwise distance >= 4), packed and sorted.
+    """The largest distance-4 code the local search finds from ``start`` (packed weight-``w`` words of length
+    ``n`` at pairwise distance >= 4); never smaller than ``start``. Packed and sorted.
 
     Stops when ``max_work`` adjacency entries were visited or the code has ``target`` words. Needs
     :math:`\\binom{n}{w} \\le` ``MAX_WORDS``.

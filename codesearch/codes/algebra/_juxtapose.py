@@ -59,7 +59,7 @@ def group_sizes(loads, n: int) -> np.ndarray:
         raise ValueError(f"The new length must be at least {s}, not {n}.")
     g = np.ones(s, dtype=np.int64)
     for _ in range(n - s):
-        # compare loads[c] / g[c] exactly: argmax of loads * lcm-free cross products
+        # the largest loads[c] / g[c], compared exactly by cross-multiplying
         best = 0
         for c in range(1, s):
             if loads[c] * g[best] > loads[best] * g[c]:

@@ -69,6 +69,7 @@ from .. import _augment
 from .._bits import min_distance, overlaps, rotate
 from .._code import ConstantWeightCode
 from .._metrics import sort_key
+from .._rebalance import rebalance
 from ..algebra import _cyclic, _gf2, _golay, _hadamard, _inversive, _juxtapose, _orbits
 from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
 from ._lexicode import lexicode_words, select_balanced, words_to_ints, words_to_matrix
@@ -594,8 +595,6 @@ def widened_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time
     distance kept); yields ``(matrix, source)``. The record codes this reaches are often *degenerate*
     (Brouwer's :math:`A(25, 8, 7) \ge 255` rests on :math:`S(4, 7, 23)` on 23 of its coordinates): a split
     column carries part of one column's load, so the column spread can stay large."""
-    from .._rebalance import rebalance
-
     t0 = time.perf_counter()
     for pool in mixed_tail_pools(n, w, d, k):
         left = time_limit - (time.perf_counter() - t0)

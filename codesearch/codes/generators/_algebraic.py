@@ -587,7 +587,8 @@ def mixed_tail_pools(n: int, w: int, d: int, k: int) -> list[CandidatePool]:
 
 
 def widened_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time_limit: float):
-    r"""Codes of length ``n`` at distance :math:`\ge d` from shorter pools (:func:`widen_heads`), each
+    r"""Codes of length ``n`` at distance :math:`\ge d` from shorter pools: first the cuts of the
+    :func:`mixed_tail_pools`, then the heads of :func:`widen_heads`, each
     juxtaposed with ``ones`` all-ones columns (:math:`(u \mid 1 \dots 1)`, distances kept) and split to ``n``
     columns (:func:`codesearch.codes.algebra._juxtapose.split_columns`, no distance decreases), in two orders:
     ``k`` words cut from the pool, then split; and the whole pool split, then cut (the cut can then favour
@@ -640,12 +641,12 @@ MAX_JUXTAPOSE_PAIRS = 24
 
 @lru_cache(maxsize=512)
 def _juxtapose_parts(n: int, w: int, k: int) -> tuple[CandidatePool, ...]:
-    """The pools of length ``n``, weight ``w`` and at least ``k`` words, largest distance first (cached: every
-    distance of one request asks again)."""
+    """The ``MAX_JUXTAPOSE_PARTS`` pools of length ``n``, weight ``w`` and at least ``k`` words with the largest
+    distance, then size (cached: every distance of one request asks again; only these are kept)."""
     if not 0 < w < n:
         return ()
     found = [p for p in candidate_pools(n, w, 2, k=k) if p.size >= k]
-    return tuple(sorted(found, key=lambda p: (-p.d, -p.size)))
+    return tuple(sorted(found, key=lambda p: (-p.d, -p.size))[:MAX_JUXTAPOSE_PARTS])
 
 
 def juxtaposed_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time_limit: float):
@@ -665,8 +666,8 @@ def juxtaposed_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, t
             if not 0 < w2 < n2 or time.perf_counter() - t0 > time_limit:
                 continue
             left, right = pools_at(n1, w1, k), pools_at(n2, w2, k)
-            for a in left[:MAX_JUXTAPOSE_PARTS]:
-                for b in right[:MAX_JUXTAPOSE_PARTS]:
+            for a in left:
+                for b in right:
                     if a.d + b.d < d:
                         continue
                     if pairs >= MAX_JUXTAPOSE_PAIRS:

@@ -8,6 +8,17 @@ code with distance :math:`\ge 4` is an independent set of the Johnson graph :mat
 :math:`i \to j` changes the sum by :math:`j - i \not\equiv 0`, so each class is independent, and the
 largest has at least :math:`\binom{n}{w} / n` words (132 at (13, 6), 1768 at (18, 7)).
 
+*Start* (the partition product, a construction of Brouwer, Shearer, Sloane and Smith, 1990): split the
+coordinates into halves of :math:`n_1` and :math:`n_2` points and partition, for every :math:`a`, the
+:math:`a`-subsets of the first half into distance-4 codes :math:`P^a_1, P^a_2, \dots` and the
+:math:`(w - a)`-subsets of the second into :math:`Q^{w-a}_1, Q^{w-a}_2, \dots`, largest first. The words
+:math:`(u \mid v)`, :math:`u \in P^a_i`, :math:`v \in Q^{w-a}_i` (same index), over all :math:`a` of one
+parity, have distance :math:`\ge 4`: two words with the same :math:`a` differ in both halves (different
+classes, or one class and then by :math:`\ge 4` in that half), and two with :math:`a` two apart differ by
+:math:`\ge 2` in each half. It has :math:`\sum_a \sum_i |P^a_i|\,|Q^{w-a}_i|` words; with large
+classes (e.g. the 7 Steiner triple systems that partition the triples of 9 points) it beats the
+Graham-Sloane class: 1863 against 1768 words at (18, 7) (seed 0).
+
 *Growth* (an iterated local search in the manner of Andrade, Resende and Werneck, 2012): a
 *(1, 2)-swap* removes one word of the code and adds two non-adjacent words whose only conflict was that word;
 a *perturbation* forces a random outside word in (dropping its neighbours in the code); after each, free
@@ -27,12 +38,24 @@ import numpy as np
 
 from .algebra._orbits import weight_masks
 
-__all__ = ["MAX_WORDS", "MAX_WORK", "augment_distance4", "partition_class"]
+__all__ = [
+    "MAX_WORDS",
+    "MAX_WORK",
+    "PEEL_WORK",
+    "augment_distance4",
+    "johnson_partition",
+    "partition_class",
+    "product_code",
+]
 
 #: largest C(n, w) the search builds the Johnson graph for
 MAX_WORDS = 40_000
 #: adjacency entries the search may visit (a counted budget)
 MAX_WORK = 100_000_000
+#: adjacency entries :func:`johnson_partition` may visit while peeling (a counted budget per partition)
+PEEL_WORK = 2_000_000
+#: random greedy tries per class in :func:`johnson_partition` (fewer when the budget runs short)
+PEEL_TRIES = 200
 
 
 def _positions_sum(words: np.ndarray, n: int) -> np.ndarray:
@@ -56,6 +79,91 @@ def partition_class(n: int, w: int) -> np.ndarray:
     cls = _positions_sum(words, n) % n
     a = int(np.argmax(np.bincount(cls, minlength=n)))
     return words[cls == a]
+
+
+def _johnson_adjacency(m: int, a: int) -> tuple[list[int], list[list[int]]]:
+    """The a-subsets of m points (packed, sorted) and, for each, the indices of those one move away."""
+    masks = [int(x) for x in np.sort(weight_masks(list(range(m)), a))]
+    index = {x: i for i, x in enumerate(masks)}
+    adj = []
+    for x in masks:
+        ones = [1 << b for b in range(m) if x >> b & 1]
+        zeros = [1 << b for b in range(m) if not x >> b & 1]
+        adj.append([index[x ^ o ^ z] for o in ones for z in zeros])
+    return masks, adj
+
+
+def johnson_partition(m: int, a: int, *, seed: int = 0, max_work: int = PEEL_WORK) -> list[np.ndarray]:
+    r"""A partition of the :math:`a`-subsets of :math:`m` points into distance-4 codes, largest first.
+
+    Peeling: each class is the largest of up to ``PEEL_TRIES`` seeded random greedy independent sets of the
+    Johnson graph :math:`J(m, a)` restricted to the subsets not yet used (at least one try per class, so the
+    partition is always complete; ``max_work`` adjacency entries bound the rest). Packed classes, each sorted;
+    for :math:`a \in \{0, m\}` the single word.
+
+    >>> [len(c) for c in johnson_partition(9, 3)][:4]  # Steiner triple systems S(2, 3, 9)
+    [12, 12, 12, 12]
+    """
+    if not 0 <= a <= m <= 63:
+        raise ValueError(f"johnson_partition needs 0 <= a <= m <= 63, not m={m}, a={a}.")
+    masks, adj = _johnson_adjacency(m, a)
+    rng = np.random.default_rng([seed, m, a])
+    left = np.ones(len(masks), dtype=bool)
+    work = 0
+    classes = []
+    while left.any():
+        rem = np.flatnonzero(left)
+        best: list[int] | None = None
+        for attempt in range(PEEL_TRIES):
+            if attempt and work >= max_work:
+                break
+            blocked = ~left
+            chosen = []
+            for v in rem[rng.permutation(len(rem))]:
+                if not blocked[v]:
+                    chosen.append(int(v))
+                    blocked[adj[v]] = True
+            work += len(rem) + len(chosen) * (len(adj[0]) if adj[0] else 0)
+            if best is None or len(chosen) > len(best):
+                best = chosen
+        left[best] = False
+        classes.append(np.sort(np.array([masks[v] for v in best], dtype=np.uint64)))
+    classes.sort(key=lambda c: (-len(c), int(c[0])))
+    return classes
+
+
+def product_code(n: int, w: int, *, seed: int = 0) -> np.ndarray:
+    r"""The partition product of the module docstring: distance-4 words :math:`(u \mid v)` built from
+    :func:`johnson_partition` of the halves :math:`n_1 = \lfloor n/2 \rfloor`, :math:`n_2 = n - n_1`; the
+    larger of the two parities of :math:`a`. Packed (first half on the low bits), sorted.
+
+    >>> len(product_code(18, 7))
+    1863
+    """
+    if not 0 < w < n <= 63:
+        raise ValueError(f"product_code needs 0 < w < n <= 63, not n={n}, w={w}.")
+    n1 = n // 2
+    n2 = n - n1
+    parts: dict[tuple[int, int], list[np.ndarray]] = {}
+
+    def part(m: int, a: int) -> list[np.ndarray]:
+        if (m, a) not in parts:
+            parts[(m, a)] = johnson_partition(m, a, seed=seed)
+        return parts[(m, a)]
+
+    best = np.zeros(0, dtype=np.uint64)
+    for parity in (0, 1):
+        words = []
+        for a in range(max(0, w - n2), min(w, n1) + 1):
+            if a % 2 != parity:
+                continue
+            for left, right in zip(part(n1, a), part(n2, w - a)):
+                words.append((left[:, None] | (right[None, :] << np.uint64(n1))).reshape(-1))
+        if words:
+            cand = np.sort(np.concatenate(words))
+            if len(cand) > len(best):
+                best = cand
+    return best
 
 
 def augment_distance4(

@@ -1,4 +1,4 @@
-"""Issue 9: distance-4 codes from Graham-Sloane classes grown by (1, 2)-swaps."""
+"""Issue 9: distance-4 codes from Graham-Sloane classes and partition products grown by (1, 2)-swaps."""
 
 from math import comb
 
@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codesearch.codes import GenerateRequest, generate
-from codesearch.codes._augment import MAX_WORDS, augment_distance4, partition_class
+from codesearch.codes._augment import (
+    MAX_WORDS,
+    augment_distance4,
+    johnson_partition,
+    partition_class,
+    product_code,
+)
 from codesearch.codes._bits import min_distance, unpack
 from codesearch.codes.generators import _algebraic as alg
 
@@ -57,5 +63,47 @@ def test_auto_reaches_d4_at_151_13_7():
     # before: anneal's d = 2 won; the class (132 words) is too small, the grown pool (153) is not
     res = generate("auto", GenerateRequest(151, 13, 7, seed=0))
     assert res.code.d == 4 and res.params["winner"] == "algebraic"
-    assert res.params["winner_params"]["source"].startswith("Graham-Sloane class of 132 words grown")
+    assert res.params["winner_params"]["source"].startswith("partition product of 146 words grown")
     assert alg.partition_pool(13, 6, 0).size >= 151
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 10).flatmap(lambda m: st.tuples(st.just(m), st.integers(0, m))), st.integers(0, 3))
+def test_johnson_partition_is_a_partition_into_distance_4_codes(ma, seed):
+    m, a = ma
+    classes = johnson_partition(m, a, seed=seed)
+    allw = np.concatenate(classes)
+    assert len(allw) == comb(m, a) and len(np.unique(allw)) == len(allw)  # every subset exactly once
+    assert all((np.bitwise_count(c) == a).all() for c in classes)
+    assert all(len(c) == 1 or min_distance(unpack(c, m)) >= 4 for c in classes)
+    assert [len(c) for c in classes] == sorted((len(c) for c in classes), reverse=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(3, 16).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n - 1))), st.integers(0, 2))
+def test_product_code_is_a_distance_4_code(nw, seed):
+    n, w = nw
+    words = product_code(n, w, seed=seed)
+    bits = unpack(words, n)
+    assert len(words) >= 1 and len(np.unique(words)) == len(words)
+    assert (bits.sum(axis=1) == w).all()
+    assert len(words) == 1 or min_distance(bits) >= 4
+    assert np.array_equal(words, product_code(n, w, seed=seed))
+
+
+def test_product_beats_the_class_where_the_grid_needs_it():
+    # the 9 + 9 product at (18, 7): classes like the 7 Steiner triple systems of 9 points
+    assert [len(c) for c in johnson_partition(9, 3)][:4] == [12, 12, 12, 12]
+    prod = product_code(18, 7)
+    assert len(prod) > len(partition_class(18, 7)) == 1768
+    assert len(prod) >= 1796  # the grid point (1796, 18, 11); Brouwer: A(18, 4, 7) >= 2042
+    pool = alg.partition_pool(18, 7, 0)
+    assert pool.size >= len(prod) and pool.source.startswith("partition product of")
+    assert min_distance(pool.words) >= 4
+
+
+def test_product_refuses_bad_sizes():
+    with pytest.raises(ValueError, match=r"^product_code needs 0 < w < n <= 63, not n=5, w=0\.$"):
+        product_code(5, 0)
+    with pytest.raises(ValueError, match=r"^johnson_partition needs 0 <= a <= m <= 63, not m=3, a=4\.$"):
+        johnson_partition(3, 4)

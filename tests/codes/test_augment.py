@@ -107,3 +107,11 @@ def test_product_refuses_bad_sizes():
         product_code(5, 0)
     with pytest.raises(ValueError, match=r"^johnson_partition needs 0 <= a <= m <= 63, not m=3, a=4\.$"):
         johnson_partition(3, 4)
+
+
+@pytest.mark.slow
+def test_auto_reaches_d4_at_1796_18_11():
+    # before: d = 2; the Graham-Sloane class (1768 words) is too small, the 9 + 9 partition product is not
+    res = generate("auto", GenerateRequest(1796, 18, 11, seed=0))
+    assert res.code.d == 4 and res.code.column_spread <= 1
+    assert res.params["scores"]["algebraic"]["d"] == 4

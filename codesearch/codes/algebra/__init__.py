@@ -6,6 +6,8 @@ r"""Algebra behind the structured generators: linear codes over GF(2), GF(2^m), 
 - :mod:`._inversive`: :func:`inversive_plane`, the Steiner systems :math:`S(3, q + 1, q^2 + 1)`.
 - :mod:`._juxtapose`: :func:`juxtapose` (:math:`(u \mid v)`) and :func:`split_columns` (longer codes from
   shorter ones, no distance lowered).
+- :mod:`._projective`: :func:`projective_line_group` (:math:`\mathrm{PSL}(2, q)` on :math:`q + 1` points)
+  and :func:`projective_orbit_code` (its short orbits, completed by fitting orbits).
 - :mod:`._orbits`: :class:`PermutationGroup` and the orbit codes (unions of orbits of a group acting on
   the coordinates: balanced columns whenever the group is transitive).
 """
@@ -51,6 +53,7 @@ from ._orbits import (
     transitive_groups,
     translation_group,
 )
+from ._projective import projective_line_group, projective_orbit_code, projective_orders
 
 __all__ = [
     "PRIMITIVE_POLYNOMIALS",
@@ -85,6 +88,9 @@ __all__ = [
     "orbit_representatives",
     "poly_divmod",
     "poly_mul",
+    "projective_line_group",
+    "projective_orbit_code",
+    "projective_orders",
     "rank",
     "reed_muller_code",
     "regular_groups",

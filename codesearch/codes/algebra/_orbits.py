@@ -57,6 +57,8 @@ __all__ = [
     "alternating_on_pairs",
     "cyclic_group",
     "exact_orbit_union",
+    "fixed_point_groups",
+    "fixed_point_orbit_union",
     "group_from_generators",
     "metacyclic_group",
     "multiplier_group",
@@ -515,10 +517,22 @@ class OrbitUnion:
         return unpack(self.words, self.n)
 
 
-def _valid_orbits(group: PermutationGroup, w: int, t: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """All valid orbits of a transitive group (through the words containing point 0), or None if too many."""
+def _meets_point_zero(group: PermutationGroup, w: int) -> bool:
+    """Whether every orbit of weight-w words has a word through point 0: the group is transitive on the
+    points it moves, point 0 among them, and fewer than w points are fixed (so every word moves)."""
+    el = group.elements
+    moved = np.unique(el[:, 0])
+    fixed = int((el == np.arange(group.degree)).all(axis=0).sum())
+    return len(moved) > 1 and len(moved) + fixed == group.degree and fixed < w
+
+
+def _valid_orbits(
+    group: PermutationGroup, w: int, t: int, max_images: int = MAX_EXACT_IMAGES
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """All valid orbits of a group transitive on the points it moves (through the words containing point
+    0; see :func:`_meets_point_zero`), or None if they are too many to enumerate (``max_images``)."""
     n = group.degree
-    if not group.is_transitive or not 0 < w < n or comb(n - 1, w - 1) * group.order > MAX_EXACT_IMAGES:
+    if not 0 < w < n or comb(n - 1, w - 1) * group.order > max_images or not _meets_point_zero(group, w):
         return None
     through0 = weight_masks(list(range(1, n)), w - 1) | np.uint64(1)
     return orbit_representatives(group, through0, w, t)
@@ -572,6 +586,94 @@ def _exact_from(
     how = "fewest pairs, exhaustive" if finished else "best within the node budget"
     src = f"{len(orbits)} orbits of {group.name} ({how}: {pairs} pairs at d={d})"
     return OrbitUnion(words, units, n, src), used
+
+
+# -- a regular group and a fixed point ------------------------------------------------------------------------
+#: Most (word, group element) images :func:`fixed_point_orbit_union` computes, all groups together.
+MAX_FIXED_POINT_IMAGES = 16_000_000
+#: Branch-and-bound nodes :func:`fixed_point_orbit_union` spends on all groups and union sizes together.
+FIXED_POINT_NODE_BUDGET = 200_000
+
+
+@lru_cache(maxsize=8)
+def fixed_point_groups(n: int) -> tuple[PermutationGroup, ...]:
+    r"""The groups of :func:`regular_groups` of order :math:`n - 1` acting on the points
+    :math:`0, \dots, n - 2` and fixing point :math:`n - 1` (intransitive groups of degree ``n``)."""
+    if n < 3 or n > 64:
+        return ()
+    out = []
+    for g in regular_groups(n - 1):
+        el = np.concatenate([g.elements, np.full((g.order, 1), n - 1, dtype=np.int64)], axis=1)
+        out.append(PermutationGroup(f"{g.name} + a fixed point", el))
+    return tuple(out)
+
+
+def fixed_point_orbit_union(
+    n: int,
+    w: int,
+    d: int,
+    k: int,
+    *,
+    node_budget: int = FIXED_POINT_NODE_BUDGET,
+    max_images: int = MAX_FIXED_POINT_IMAGES,
+) -> OrbitUnion | None:
+    r"""A union of at least ``k`` weight-``w`` words of length ``n`` at distance :math:`\ge d`: valid,
+    pairwise compatible orbits of a regular group of order :math:`n - 1` that fixes the last point
+    (:func:`fixed_point_groups`), or None.
+
+    Groups are taken in the order of :func:`fixed_point_groups` (the cyclic group first) while the
+    enumeration budget lasts: the orbits are enumerated as in :func:`exact_orbit_union` (every orbit has a
+    word through point 0), :math:`\binom{n-1}{w-1} |G|` images per group, ``max_images`` in all. On each
+    group's orbit graph (at most :data:`MAX_EXACT_ORBITS` orbits) the branch and bound asks for exactly
+    :math:`k, k + 1, \dots` words (the reachable sums below :math:`k + n - 1`); the first union found, with
+    the fewest pairs at ``d`` for its size, is returned. ``node_budget`` nodes in all; deterministic.
+
+    E.g. :math:`(n, w, d) = (23, 9, 10)`: two orbits of :math:`\mathbb{Z}_{22}` give 44 words (Brouwer's
+    table: :math:`A(23, 10, 9) \ge 45`), where the orbits of the transitive :math:`\mathbb{Z}_{23}` give at
+    most 23. An orbit's columns are balanced but for the fixed point's (none or all of the orbit's words).
+    """
+    if not 2 <= w < n - 1 or d < 2 or k < 1:
+        return None
+    t = w - d // 2
+    images, nodes = max_images, node_budget
+    for group in fixed_point_groups(n):
+        cost = comb(n - 1, w - 1) * group.order
+        if cost > images or nodes <= 0:
+            break
+        images -= cost
+        found = _valid_orbits(group, w, t, cost)
+        if found is None or not len(found[0]) or len(found[0]) > MAX_EXACT_ORBITS or found[1].sum() < k:
+            continue
+        reps, sizes = found
+        compatible, cross, self_pairs = orbit_graph(group, reps, sizes, t)
+        counts = {int(v): int(c) for v, c in zip(*np.unique(sizes, return_counts=True))}
+        for size in range(k, k + n - 1):
+            if nodes <= 0:
+                break
+            if not _reachable_sum(counts, size):
+                continue
+            chosen, pairs, used = _min_pair_union(sizes, compatible, cross, self_pairs, size, nodes)
+            finished = used < nodes
+            nodes -= max(1, used)
+            if chosen is None:
+                continue
+            orbits = [group.orbit(int(reps[i])) for i in chosen]
+            words = np.concatenate(orbits)
+            units = np.repeat(np.arange(len(orbits)), [len(o) for o in orbits])
+            how = "fewest pairs, exhaustive" if finished else "best within the node budget"
+            src = f"{len(orbits)} orbits of {group.name} ({how}: {pairs} pairs at d={d})"
+            return OrbitUnion(words, units, n, src)
+    return None
+
+
+def _reachable_sum(counts: dict[int, int], target: int) -> bool:
+    """Whether some sub-multiset of the sizes (``counts[size]`` of each) sums to ``target``."""
+    reach = 1  # bit s set: sum s reachable
+    mask = (1 << (target + 1)) - 1
+    for size, c in counts.items():
+        for _ in range(min(c, target // size if size else 0)):
+            reach = (reach | (reach << size)) & mask
+    return bool(reach >> target & 1)
 
 
 # -- packing search for large cases ---------------------------------------------------------------------------

@@ -715,6 +715,27 @@ def projective_pool(n: int, w: int, d: int, seed: int) -> CandidatePool | None:
     return CandidatePool(bits, min_distance(bits), code.labels, code.source)
 
 
+#: smallest distance at which :func:`fixed_point_pool` runs (at d <= 4 lexicodes and annealing do as well)
+FIXED_POINT_MIN_DISTANCE = 6
+
+
+@lru_cache(maxsize=16)
+def fixed_point_pool(n: int, w: int, d: int, k: int) -> CandidatePool | None:
+    r"""Orbits of a regular group of order :math:`n - 1` fixing the last point
+    (:func:`~codesearch.codes.algebra._orbits.fixed_point_orbit_union`), at least ``k`` words, e.g. 44 at
+    (23, 10, 9) where the cyclic orbits of length 23 give 23; ``None`` below
+    :data:`FIXED_POINT_MIN_DISTANCE` or when no union reaches ``k``. The orbits are the units, but not
+    balanced ones (the fixed point's column), so the cut balances by MILP."""
+    if d < FIXED_POINT_MIN_DISTANCE:
+        return None
+    union = _orbits.fixed_point_orbit_union(n, w, d, k)
+    if union is None:
+        return None
+    bits = union.matrix()
+    bits.setflags(write=False)
+    return CandidatePool(bits, min_distance(bits), union.units, f"group orbits: {union.source}")
+
+
 #: the largest pools :func:`completion_pools` completes at one distance
 COMPLETION_SEEDS = 4
 #: smallest distance at which :func:`completion_pools` runs (at d <= 4 lexicodes and annealing do as well)
@@ -1087,4 +1108,6 @@ class AlgebraicGenerator(Generator):
             if wide:
                 code, src = max(wide, key=lambda cs: (-cs[0].column_spread, sort_key(cs[0])))
                 consider_code(code.matrix, src)
+        if best is None:  # orbits of a regular group on N - 1 points and a fixed point (unbalanced column)
+            consider(fixed_point_pool(n, w, d, k))
         return best, best_src

@@ -199,3 +199,22 @@ def test_algebraic_reaches_d6_at_681_23_7_through_a_completion():
     assert res.code.d == 6 and "completion of" in res.params["source"]
     again = generate("algebraic", GenerateRequest(681, 23, 7, seed=0))
     assert np.array_equal(res.code.matrix, again.code.matrix)
+
+
+def test_fixed_point_pool_is_the_last_resort_at_d6_and_above():
+    pool = alg.fixed_point_pool(23, 9, 10, 43)
+    assert pool.size == 44 and pool.d >= 10 and pool.milp
+    assert pool.source.startswith("group orbits: 2 orbits of Z_22 + a fixed point")
+    assert alg.fixed_point_pool(23, 9, 4, 43) is None  # below FIXED_POINT_MIN_DISTANCE
+
+
+@pytest.mark.slow
+def test_auto_reaches_d10_at_43_23_9_and_its_complement():
+    # before: d = 8 (annealing); Brouwer's table knows d = 10 for 45 words
+    from codesearch.codes import generate
+
+    a = generate("auto", GenerateRequest(43, 23, 9, seed=0))
+    b = generate("auto", GenerateRequest(43, 23, 14, seed=0))
+    assert a.code.d == b.code.d == 10 and a.params["winner"] == "algebraic"
+    assert "Z_22 + a fixed point" in a.params["winner_params"]["source"]
+    assert pairs_at_min_distance(a.code) == pairs_at_min_distance(b.code)

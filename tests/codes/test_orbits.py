@@ -191,3 +191,49 @@ def test_orbit_codes_packing_respects_its_deadline_and_skips_small_distances():
     # ... but not once the safety cap has passed, and never at d <= 4 (unions of tens of thousands of words)
     assert orbit_codes(32, 8, 8, 1000, packing_tries=1, deadline=0.0) == []
     assert orbit_codes(25, 8, 4, 1969, packing_tries=1) == []
+
+
+# -- a regular group and a fixed point ------------------------------------------------------------------------
+def test_fixed_point_groups_fix_the_last_point_and_move_the_others_regularly():
+    groups = orb.fixed_point_groups(21)
+    assert [g.name for g in groups] == [g.name + " + a fixed point" for g in orb.regular_groups(20)]
+    for g in groups:
+        assert g.degree == 21 and g.order == 20 and not g.is_transitive
+        assert (g.elements[:, 20] == 20).all()
+        assert sorted(g.elements[:, 0]) == list(range(20))  # regular on 0..19: one element per image of 0
+    assert orb.fixed_point_groups(2) == () and orb.fixed_point_groups(66) == ()
+
+
+def test_orbits_through_point_zero_need_transitivity_on_the_moved_points():
+    g = orb.fixed_point_groups(11)[0]
+    assert orb._meets_point_zero(g, 2) and not orb._meets_point_zero(g, 1)  # the word {10} never meets 0
+    two = orb.group_from_generators([[1, 2, 3, 4, 0, 6, 7, 8, 9, 5, 10]], "Z_5 twice")
+    assert not orb._meets_point_zero(two, 4)  # points 5..9 are moved but not reached from 0
+    assert orb._valid_orbits(two, 4, 2) is None
+    assert orb._meets_point_zero(orb.cyclic_group(11), 1)
+
+
+def test_fixed_point_union_at_23_10_9():
+    union = orb.fixed_point_orbit_union(23, 9, 10, 43)
+    m = _words(union)
+    assert union.size == 44 and (m.sum(axis=1) == 9).all()  # Brouwer: A(23, 10, 9) >= 45
+    assert ConstantWeightCode(m).d >= 10
+    assert union.source == "2 orbits of Z_22 + a fixed point (fewest pairs, exhaustive: 561 pairs at d=10)"
+    g = orb.fixed_point_groups(23)[0]
+    for lab in np.unique(union.units):  # each unit is one orbit: closed under the group, 22 words
+        unit = union.words[union.units == lab]
+        assert len(unit) == 22 and np.array_equal(np.sort(g.orbit(int(unit[0]))), np.sort(unit))
+    cols = m.sum(axis=0)
+    assert (cols[:22] == cols[0]).all() and cols[22] in (0, 22, 44)  # balanced but for the fixed point
+    again = orb.fixed_point_orbit_union(23, 9, 10, 43)
+    assert np.array_equal(again.words, union.words)
+
+
+def test_fixed_point_union_refusals_and_budgets():
+    assert orb.fixed_point_orbit_union(23, 9, 10, 43, max_images=1000) is None  # enumeration over budget
+    assert orb.fixed_point_orbit_union(23, 9, 10, 43, node_budget=0) is None
+    assert orb.fixed_point_orbit_union(23, 9, 12, 43) is None  # A(23, 12, 9) < 43
+    assert (
+        orb.fixed_point_orbit_union(23, 1, 2, 5) is None and orb.fixed_point_orbit_union(23, 9, 10, 0) is None
+    )
+    assert orb._reachable_sum({22: 2, 11: 1}, 33) and not orb._reachable_sum({22: 2, 11: 1}, 43)

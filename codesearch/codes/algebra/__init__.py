@@ -9,7 +9,8 @@ r"""Algebra behind the structured generators: linear codes over GF(2), GF(2^m), 
 - :mod:`._projective`: :func:`projective_line_group` (:math:`\mathrm{PSL}(2, q)` on :math:`q + 1` points)
   and :func:`projective_orbit_code` (its short orbits, completed by fitting orbits).
 - :mod:`._orbits`: :class:`PermutationGroup` and the orbit codes (unions of orbits of a group acting on
-  the coordinates: balanced columns whenever the group is transitive).
+  the coordinates: balanced columns whenever the group is transitive), and :func:`fixed_point_orbit_union`
+  (a regular group on all points but one, which it fixes).
 """
 
 from ._gf2 import (
@@ -42,6 +43,8 @@ from ._orbits import (
     alternating_on_pairs,
     cyclic_group,
     exact_orbit_union,
+    fixed_point_groups,
+    fixed_point_orbit_union,
     group_from_generators,
     metacyclic_group,
     multiplier_group,
@@ -69,6 +72,8 @@ __all__ = [
     "cyclotomic_coset",
     "exact_orbit_union",
     "extended_bch_code",
+    "fixed_point_groups",
+    "fixed_point_orbit_union",
     "group_from_generators",
     "hadamard_code",
     "hadamard_matrix",

@@ -12,7 +12,7 @@ A finite group :math:`G` acting on the points :math:`\{0, \dots, n-1\}` moves a 
   *valid* (:math:`|B \cap gB| \le t` unless :math:`gB = B`) and every two orbits are *compatible*
   (:math:`|B \cap gC| \le t` for all :math:`g`).
 
-Two searches build codes from these blocks.
+Three searches build codes from these blocks.
 
 1. :func:`exact_orbit_union` -- for small cases (e.g. :math:`(K, N, w) = (100, 20, 8)`): all valid orbits of a
    group are enumerated (every orbit of a transitive group has a word through point 0), their compatibility
@@ -27,6 +27,9 @@ Two searches build codes from these blocks.
    shifts), largest first -- including the short orbits of words fixed by a subgroup (e.g. the 3-flats of
    :math:`\mathrm{AG}(5, 2)`, 4 words per parallel class). The result is split into balanced *units* (the
    orbits of the regular subgroup) so that the caller can cut it to :math:`K` words without losing balance.
+3. :func:`fixed_point_orbit_union` -- the exact search on an intransitive group: a regular group of order
+   :math:`n - 1` on all points but the last, which it fixes (:func:`fixed_point_groups`). Every orbit still
+   has a word through point 0; the columns of an orbit are equal but for the fixed point's.
 
 Groups (:class:`PermutationGroup`) are stored as their full element tables; :func:`regular_groups` lists the
 metacyclic groups :math:`\mathbb{Z}_m \rtimes_r \mathbb{Z}_k` of order :math:`n` (e.g. the five groups of

@@ -83,12 +83,19 @@ def random_balanced_code(k: int, n: int, w: int, rng: np.random.Generator) -> np
     raise GenerationError(f"Could not draw {k} distinct balanced words of weight {w} and length {n}.")
 
 
+#: Consecutive draws whose duplicate rows cannot be repaired, before any draw succeeded, after which
+#: ``random`` gives up: dense requests (K close to C(N, w)) fail every draw, each costing up to 10,000 moves.
+MAX_FAILED_DRAWS = 3
+
+
 # -- the generator -------------------------------------------------------------------------------
 @register
 class RandomGenerator(Generator):
     """Best of ``trials`` random balanced matrices by (d, -pairs at d, -spread).
 
     params: ``trials`` (default 200 for K <= 200, 40 for K <= 5 000, else 1): how many matrices are drawn.
+    It gives up after :data:`MAX_FAILED_DRAWS` draws in a row whose rows cannot be made distinct while no
+    draw has succeeded (a counted budget: e.g. K = 171 of the C(10, 4) = 210 words).
     """
 
     name = "random"
@@ -103,14 +110,17 @@ class RandomGenerator(Generator):
             raise ValueError(f"params['trials'] must be at least 1, not {trials}.")
         rng = np.random.default_rng(req.seed)
         batch = max(1, min(trials, 2_000_000 // max(1, k * n)))
-        best, best_key, done, capped = None, None, 0, False
-        while done < trials:
+        best, best_key, done, capped, failed = None, None, 0, False, 0
+        while done < trials and (best is not None or failed < MAX_FAILED_DRAWS):
             mats = balanced_random_matrices(k, n, w, rng, min(batch, trials - done))
             for m in mats:
                 if done and time.perf_counter() - t0 > req.time_limit:
                     break  # the cap holds inside a batch too (dense requests repair duplicates for long)
+                if best is None and failed >= MAX_FAILED_DRAWS:
+                    break
                 done += 1
                 if not fix_duplicate_rows(m, rng):
+                    failed += 1
                     continue
                 key = key_of(score_matrix(m))
                 if best_key is None or key > best_key:
@@ -123,7 +133,9 @@ class RandomGenerator(Generator):
                 capped = True
                 break
         if best is None:
-            raise GenerationError(f"random: no draw gave {k} distinct words of weight {w} and length {n}.")
+            raise GenerationError(
+                f"random: no draw of {done} gave {k} distinct words of weight {w} and length {n}."
+            )
         if req.min_distance is not None and best_key[0] < req.min_distance:
             raise GenerationError(
                 f"random: the best of {done} draws has d = {best_key[0]} < the required {req.min_distance}."

@@ -575,20 +575,26 @@ def _exact_from(
     fewer_than: int | None,
 ) -> tuple[OrbitUnion | None, int]:
     """:func:`exact_orbit_union` on enumerated orbits; also returns the branch-and-bound nodes used."""
-    n, t = group.degree, w - d // 2
+    t = w - d // 2
     if not len(reps) or len(reps) > MAX_EXACT_ORBITS or sizes.sum() < k:
         return None, 0
     compatible, cross, self_pairs = orbit_graph(group, reps, sizes, t)
     chosen, pairs, used = _min_pair_union(sizes, compatible, cross, self_pairs, k, node_budget, fewer_than)
-    finished = used < node_budget
     if chosen is None:
         return None, used
+    return _union_of(group, reps, chosen, pairs, used < node_budget, d), used
+
+
+def _union_of(
+    group: PermutationGroup, reps: np.ndarray, chosen, pairs: int, finished: bool, d: int
+) -> OrbitUnion:
+    """The union of the chosen orbits, each one unit, with a source string naming the search."""
     orbits = [group.orbit(int(reps[i])) for i in chosen]
     words = np.concatenate(orbits)
     units = np.repeat(np.arange(len(orbits)), [len(o) for o in orbits])
     how = "fewest pairs, exhaustive" if finished else "best within the node budget"
     src = f"{len(orbits)} orbits of {group.name} ({how}: {pairs} pairs at d={d})"
-    return OrbitUnion(words, units, n, src), used
+    return OrbitUnion(words, units, group.degree, src)
 
 
 # -- a regular group and a fixed point ------------------------------------------------------------------------
@@ -658,14 +664,8 @@ def fixed_point_orbit_union(
             chosen, pairs, used = _min_pair_union(sizes, compatible, cross, self_pairs, size, nodes)
             finished = used < nodes
             nodes -= max(1, used)
-            if chosen is None:
-                continue
-            orbits = [group.orbit(int(reps[i])) for i in chosen]
-            words = np.concatenate(orbits)
-            units = np.repeat(np.arange(len(orbits)), [len(o) for o in orbits])
-            how = "fewest pairs, exhaustive" if finished else "best within the node budget"
-            src = f"{len(orbits)} orbits of {group.name} ({how}: {pairs} pairs at d={d})"
-            return OrbitUnion(words, units, n, src)
+            if chosen is not None:
+                return _union_of(group, reps, chosen, pairs, finished, d)
     return None
 
 

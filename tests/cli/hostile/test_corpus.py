@@ -9,6 +9,7 @@ fresh copy of a small template folder; only the signal cases start a subprocess.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
 import os
@@ -279,19 +280,32 @@ def _wait_until_command_runs(proc, timeout=120.0):
         time.sleep(0.05)
 
 
+@contextlib.contextmanager
+def _sigint_not_ignored():
+    """A shell starts background jobs with SIGINT ignored, children inherit that across exec, and Python
+    then installs no KeyboardInterrupt handler. Start the command with the disposition an interactive user's
+    has (a handler in this process becomes the default in the child), whatever way pytest was started."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 @pytest.mark.parametrize("case", SIGNALS, ids=[c["id"] for c in SIGNALS])
 def test_signal(case, template, tmp_path):
     work = _prepare(case, template, tmp_path)
     before = _snapshot(work)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "codesearch", *case["argv"]],
-        cwd=work,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with _sigint_not_ignored():
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "codesearch", *case["argv"]],
+            cwd=work,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     try:
         head = []
         if "wait_for" in case:

@@ -289,3 +289,13 @@ def test_exact_search_agrees_with_networkx_clique_numbers():
         assert not more and exhaustive, (n, d, w, a)
         checked += 1
     assert checked >= 8
+
+
+def test_lexicode_h_floor_skips_smaller_distances():
+    from codesearch.codes import GenerateRequest, GenerationError, generate
+
+    base = generate("lexicode", GenerateRequest(40, 12, 4, seed=0))
+    same = generate("lexicode", GenerateRequest(40, 12, 4, seed=0, params={"h_floor": base.code.d}))
+    assert same.code == base.code
+    with pytest.raises(GenerationError, match="h_floor"):
+        generate("lexicode", GenerateRequest(40, 12, 4, seed=0, params={"h_floor": base.code.d + 2}))

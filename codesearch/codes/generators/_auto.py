@@ -2,7 +2,9 @@
 
 Order: algebraic, exact, lexicode, anneal, random; for K > ``LARGE_CLASSES`` (5,000) the pair-matrix
 methods step aside (each says so in a note) and ``repair`` takes random's place. A method that cannot
-handle a size is skipped with a note naming its limit, never an error. ``anneal`` starts from the best code found so far
+handle a size is skipped with a note naming its limit, never an error. ``lexicode`` only tries
+:math:`H_{min}` at or above the distance already reached (``h_floor``: a lexicode below it cannot win,
+and its scans at small :math:`H_{min}` are the longest). ``anneal`` starts from the best code found so far
 (it never returns anything worse than its balanced start; when that code already has the best possible d
 it only polishes the pairs at d, with a quarter of its usual iterations), or from a random balanced code
 when no earlier method produced one. The best code by (d, -spread, -pairs at d) wins (distance, then
@@ -90,6 +92,10 @@ class AutoGenerator(Generator):
                     # The start already has the best possible d: anneal can only trade pairs at d, so it
                     # gets a quarter of its usual budget (a polish, not a search).
                     params["iters"] = default_iters(k) // POLISH_FRACTION
+            if name == "lexicode" and best is not None and "h_floor" not in params:
+                # a lexicode below the distance already reached cannot win (distance is ranked first):
+                # its scans at smaller H_min (the longest ones) are skipped
+                params["h_floor"] = best_key[0]
             sub = GenerateRequest(k, n, w, req.seed, req.min_distance, remaining, params)
             if not gen.applicable(sub):
                 why = gen.size_limit(sub) or f"it does not handle K={k}, N={n}, w={w}"

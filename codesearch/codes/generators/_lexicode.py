@@ -38,6 +38,8 @@ from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, 
 #: largest number of t-subsets per word and size of the subset table for the "subset" check
 _MAX_SUBSETS_PER_WORD = 128
 _MAX_SUBSET_TABLE = 60_000_000
+#: words whose subset ranks are computed at once in the "subset" check (a cache-sized block)
+_RANK_BLOCK = 4096
 
 
 def _comb_table(n: int, w: int) -> np.ndarray:
@@ -129,8 +131,13 @@ def lexicode_words(
         pos = colex_unrank(np.arange(start, stop, dtype=np.int64), n, w, table)
         ints = pow2[pos].sum(axis=1, dtype=np.uint64)
         if use_subsets:
-            sranks = _subset_ranks(pos, subsets, table)
-            ok = ~marks[sranks].any(axis=0)
+            # in blocks of _RANK_BLOCK words: the S x block rank arrays stay in cache (6x faster than
+            # one S x chunk array at chunk = 2^17); the result does not depend on the block size
+            ok = np.empty(ints.size, dtype=bool)
+            for b in range(0, ints.size, _RANK_BLOCK):
+                ok[b : b + _RANK_BLOCK] = ~marks[_subset_ranks(pos[b : b + _RANK_BLOCK], subsets, table)].any(
+                    axis=0
+                )
         else:
             ok = np.ones(ints.size, dtype=bool)
             for s in range(0, kept_arr.size, 256):
@@ -141,16 +148,18 @@ def lexicode_words(
                 bad = (np.bitwise_count(ints[idx, None] & block[None, :]) > lam).any(axis=1)
                 ok[idx[bad]] = False
         survivors = np.flatnonzero(ok)
+        if use_subsets:
+            sranks = _subset_ranks(pos[survivors], subsets, table)  # S x survivors
         new: list[int] = []
         new_arr = np.zeros(0, dtype=np.uint64)
-        for s in survivors:
+        for col, s in enumerate(survivors):
             x = ints[s]
             if new_arr.size and (np.bitwise_count(new_arr & x) > lam).any():
                 continue
             new.append(int(x))
             new_arr = np.append(new_arr, x)
             if use_subsets:
-                marks[sranks[:, s]] = True
+                marks[sranks[:, col]] = True
         kept.extend(new)
         if new:
             kept_arr = np.concatenate([kept_arr, new_arr])
@@ -220,7 +229,9 @@ class LexicodeGenerator(Generator):
     """The paper's Algorithm 1 (sorted lexicode at distance H_min + greedy balanced selection).
 
     params: ``max_scan`` (words scanned per lexicode; default 12 000 000 with the subset check,
-    1 000 000 with the popcount check), ``restarts`` (greedy selections with different random
+    1 000 000 with the popcount check), ``h_floor`` (the smallest H_min tried when the request has no
+    ``min_distance``; default 2: ``auto`` sets it to the distance an earlier method already reached,
+    since a lexicode below it cannot win), ``restarts`` (greedy selections with different random
     tie-breaks, default 8 when K * L <= 200 000, else 2).
     """
 
@@ -246,7 +257,12 @@ class LexicodeGenerator(Generator):
             from ..bounds import max_distance_bound
 
             top = int(max_distance_bound(k, n, w))
-            candidates_h = list(range(top - top % 2, 1, -2))
+            floor = int(req.params.get("h_floor", 2))
+            candidates_h = [h for h in range(top - top % 2, 1, -2) if h >= floor]
+            if not candidates_h:
+                raise GenerationError(
+                    f"lexicode: no H_min to try: params['h_floor'] = {floor} is above the distance bound {top}."
+                )
         tried = {}
         for h in candidates_h:
             remaining = req.time_limit - (time.perf_counter() - t0)
@@ -257,10 +273,11 @@ class LexicodeGenerator(Generator):
             if words.size >= k or info["time_cap_hit"]:
                 break
         if words.size < k:
+            floor_note = f"; H_min below {h} not tried (h_floor)" if "h_floor" in req.params and h > 2 else ""
             raise GenerationError(
                 f"lexicode: the sorted lexicode at distance {h} has only {words.size} words "
                 f"(fewer than {k}) within the first {info['scanned']} words scanned"
-                f"{' (time limit hit)' if info['time_cap_hit'] else ''}."
+                f"{' (time limit hit)' if info['time_cap_hit'] else ''}{floor_note}."
             )
         cand = words_to_matrix(words, n)
         restarts = int(req.params.get("restarts", 8 if k * cand.shape[0] <= 200_000 else 2))

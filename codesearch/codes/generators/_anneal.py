@@ -34,6 +34,7 @@ from itertools import combinations
 from math import comb
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .._bits import overlaps
 from .._code import ConstantWeightCode
@@ -97,6 +98,7 @@ class _State:
     def set_target(self, lam: int, penalty: float, base: float) -> None:
         self.lam = lam
         self.etab, self.up, self.dn = _tables(self.w, lam, penalty, base)
+        self.updn = np.concatenate([np.zeros(self.w + 2), self.up, self.dn])  # stacked [0 | up | dn]
         self.bad = (self.g >= lam).sum(axis=1).astype(np.int64)  # pairs at or above target per row
         self.viol = (self.g > lam).sum(axis=1).astype(np.int64)  # pairs above target per row
         self.nviol = int(self.viol.sum()) // 2
@@ -123,8 +125,7 @@ class _State:
         de_a -= (Mi * (u + v)) @ Mj.T
         de_a += rng.random(de_a.shape) * 1e-7  # random tie-break
         order = np.argsort(de_a, axis=None)[:top]
-        width = self.w + 2
-        updn = np.concatenate([np.zeros(width), self.up, self.dn])
+        width, updn = self.w + 2, self.updn
         best = None
         for flat in order:
             x, y = divmod(int(flat), J.size)
@@ -276,6 +277,7 @@ ANNEAL_DEFAULTS: dict[str, float] = {
 }
 
 
+@threadpool_limits.wrap(limits=1, user_api="blas")
 def anneal_matrix(
     m0: np.ndarray,
     *,
@@ -301,50 +303,6 @@ def anneal_matrix(
 
     BLAS runs on one thread meanwhile: the products are small, and a threaded call on a loaded 2-core
     machine was 100x slower."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _anneal(
-            m0,
-            rng=rng,
-            iters=iters,
-            goal_distance=goal_distance,
-            t_start=t_start,
-            t_end=t_end,
-            penalty=penalty,
-            base=base,
-            top=top,
-            max_partners=max_partners,
-            pair_moves=pair_moves,
-            max_options=max_options,
-            patience=patience,
-            focus=focus,
-            stop_pairs=stop_pairs,
-            time_limit=time_limit,
-            progress=progress,
-        )
-
-
-def _anneal(
-    m0: np.ndarray,
-    *,
-    rng: np.random.Generator,
-    iters: int,
-    goal_distance: int,
-    t_start: float,
-    t_end: float,
-    penalty: float,
-    base: float,
-    top: int,
-    max_partners: int,
-    pair_moves: float,
-    max_options: int | None,
-    patience: float,
-    focus: float,
-    stop_pairs: int | None,
-    time_limit: float | None,
-    progress: ProgressFn | None,
-) -> tuple[np.ndarray, dict]:
     t0 = time.perf_counter()
     st = _State(m0)
     k, n, w = st.k, st.n, st.w

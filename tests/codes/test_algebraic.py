@@ -203,7 +203,7 @@ def test_algebraic_reaches_d6_at_681_23_7_through_a_completion():
 
 def test_fixed_point_pool_is_the_last_resort_at_d6_and_above():
     pool = alg.fixed_point_pool(23, 9, 10, 43)
-    assert pool.size == 44 and pool.d >= 10 and pool.milp
+    assert pool.size == 44 and pool.d >= 10 and pool.word_cut
     assert pool.source.startswith("group orbits: 2 orbits of Z_22 + a fixed point")
     assert alg.fixed_point_pool(23, 9, 4, 43) is None  # below FIXED_POINT_MIN_DISTANCE
 
@@ -218,3 +218,109 @@ def test_auto_reaches_d10_at_43_23_9_and_its_complement():
     assert a.code.d == b.code.d == 10 and a.params["winner"] == "algebraic"
     assert "Z_22 + a fixed point" in a.params["winner_params"]["source"]
     assert pairs_at_min_distance(a.code) == pairs_at_min_distance(b.code)
+
+
+# -- the word cut: best-improvement swaps (issue 9: counted, fast, symmetric) ------------------------------------
+def _random_pool(data, n_range=(6, 10)):
+    n = data.draw(st.integers(*n_range))
+    w = data.draw(st.integers(2, n - 2))
+    m = data.draw(st.integers(6, min(28, comb(n, w))))
+    seed = data.draw(st.integers(0, 10**6))
+    rng = np.random.default_rng(seed)
+    rows = set()
+    while len(rows) < m:
+        rows.add(tuple(sorted(rng.choice(n, w, replace=False).tolist())))
+    words = np.zeros((m, n), dtype=np.uint8)
+    for i, cols in enumerate(sorted(rows)):
+        words[i, list(cols)] = 1
+    return alg.CandidatePool(words, 2, np.full(m, -1), "random words"), rng
+
+
+def _scores(words, kept, k):
+    """(sum_j (N c_j - K w)^2 / N, pairs at the pool's minimum distance) of a kept set, from scratch."""
+    n, w = words.shape[1], int(words[0].sum())
+    from codesearch.codes._bits import overlaps
+
+    ov = overlaps(words)
+    np.fill_diagonal(ov, -1)
+    pm = ov == ov.max()
+    c = words[kept].astype(np.int64).sum(axis=0)
+    q = int(((n * c - k * w) ** 2).sum())
+    assert q % n == 0
+    return q // n, int(pm[np.ix_(kept, kept)].sum()) // 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_word_cut_swap_scores_are_exact(data):
+    from itertools import combinations
+
+    from codesearch.codes._bits import overlaps
+
+    pool, rng = _random_pool(data)
+    words, m = pool.words, pool.size
+    k = data.draw(st.integers(2, m - 1))
+    kept = np.sort(rng.choice(m, k, replace=False))
+    inS = np.zeros(m, dtype=bool)
+    inS[kept] = True
+    w64 = words.astype(np.int64)
+    ov = overlaps(words).astype(np.int64)
+    np.fill_diagonal(ov, -1)
+    pm = (ov == ov.max()).astype(np.int64)
+    c = w64[inS].sum(axis=0)
+    r = pm[:, inS].sum(axis=1)
+    big = 2 * k + 2
+    gain = alg._balance_gain(w64, ov, c, k)
+    q0, p0 = _scores(words, kept, k)
+
+    def key_after(out, into):
+        s = set(kept.tolist()) - set(out) | set(into)
+        q, p = _scores(words, np.array(sorted(s)), k)
+        return (q - q0) * big + (p - p0)
+
+    dropped = np.flatnonzero(~inS)
+    singles = {(a, b): key_after([a], [b]) for a in kept.tolist() for b in dropped.tolist()}
+    best = alg._best_swap(inS, gain, pm, r, big)
+    low = min(singles.values())
+    if low >= 0:
+        assert best is None
+    else:
+        assert singles[best] == low
+    if len(singles) <= alg.CUT_DOUBLE_CANDIDATES:  # every single swap is a candidate: the double is exact
+        doubles = [
+            key_after([a1, a2], [b1, b2])
+            for (a1, b1), (a2, b2) in combinations(singles, 2)
+            if a1 != a2 and b1 != b2
+        ]
+        pick = alg._best_double_swap(inS, gain, pm, r, big, w64)
+        if not doubles or min(doubles) >= 0:
+            assert pick is None
+        else:
+            (a1, b1), (a2, b2) = pick
+            assert len({a1, a2}) == 2 and len({b1, b2}) == 2
+            assert key_after([a1, a2], [b1, b2]) == min(doubles)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_word_cut_is_deterministic_and_symmetric_under_complement(data):
+    pool, _ = _random_pool(data)
+    k = data.draw(st.integers(2, pool.size - 1))
+    idx = alg._cut_swaps(pool, k)
+    assert len(idx) == k == len(np.unique(idx))
+    assert np.array_equal(idx, alg._cut_swaps(pool, k))
+    assert np.array_equal(idx, alg._cut_swaps(alg._complement_pool(pool), k))
+
+
+def test_word_cut_balances_where_the_start_is_lopsided():
+    # every dodecad has the same number of neighbours at distance 8, so the start is the first 1000 in
+    # index order, with column spread 540; the swaps reach spread 0 (1000 * 12 / 24 = 500 per column)
+    from codesearch.codes.algebra._golay import dodecads
+
+    words = np.asarray(dodecads(), dtype=np.uint8)
+    start = words[:1000].sum(axis=0)
+    assert start.max() - start.min() > 100
+    pool = alg.CandidatePool(words, 8, np.full(len(words), -1), "dodecads")
+    idx = alg._cut_swaps(pool, 1000)
+    assert (words[idx].sum(axis=0) == 500).all()
+    assert alg.ConstantWeightCode(words[idx]).d == 8

@@ -26,7 +26,7 @@ constant-weight code in Brouwer's table).
 :math:`n_0 - N \le` :data:`MAX_SECTION` of every cyclic code of length :math:`n_0` and of its extension
 (:math:`n_0 + 1`), as (packed words, exact minimum distance, units, source). The parents of length
 :math:`n_0 = N` come with their natural balanced units (cyclic-shift orbits of a cyclic code); a section
-whose column sums are all equal is one unit; the others carry no units (the cut's MILP balances them).
+whose column sums are all equal is one unit; the others carry no units (the word cut balances them).
 Everything is deterministic (no randomness at all).
 """
 

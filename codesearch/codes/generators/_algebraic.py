@@ -47,9 +47,9 @@ A request :math:`(K, N, w)` is served in two steps.
 
 2. **The cut** keeps exactly :math:`K` words. A union of balanced units is balanced, so when unit sizes allow
    (a subset-sum over unit sizes) whole units are dropped, greedily the ones carrying most pairs at the
-   minimum distance, then improved by same-size swaps. Otherwise a small MILP (``scipy.optimize.milp``)
-   picks :math:`K` words minimising the column spread, then a linear proxy of the pairs at
-   :math:`d_{\min}`.
+   minimum distance, then improved by same-size swaps. Otherwise best-improvement word swaps
+   (:func:`_cut_swaps`) pick :math:`K` words, balancing the columns first and then lowering the pairs at
+   :math:`d_{\min}` (a counted number of swaps).
 
 The largest structurally reachable :math:`d` (from the Johnson/LP bound down) wins; within it, the best code
 by :func:`codesearch.codes.sort_key`. Everything is deterministic given the seed, which only breaks ties and
@@ -68,7 +68,7 @@ import numpy as np
 from .. import _augment
 from .._bits import min_distance, overlaps, rotate
 from .._code import ConstantWeightCode
-from .._metrics import sort_key
+from .._metrics import pairs_at_min_distance, sort_key
 from .._rebalance import rebalance
 from ..algebra import _cyclic, _gf2, _golay, _hadamard, _inversive, _juxtapose, _orbits, _projective
 from ._base import GenerateRequest, GenerateResult, GenerationError, Generator, ProgressFn, register
@@ -92,7 +92,9 @@ class CandidatePool:
     d: int  # guaranteed minimum pairwise distance
     units: np.ndarray  # (M,) int: words sharing a label form a unit with constant column sums (-1: none)
     source: str  # human-readable origin, e.g. "weight-16 words of eBCH[32] delta=11"
-    milp: bool = True  # whether the cut may fall back to the MILP when whole units cannot give K words
+    word_cut: bool = (
+        True  # whether the cut may pick single words (the swap search) when whole units cannot give K
+    )
 
     @property
     def size(self) -> int:
@@ -246,8 +248,8 @@ def _group_orbit_pools(
         # built at distance >= d; the exact minimum only where a dense K x K overlap matrix is cheap (the cut
         # code's own d is recomputed from its matrix in any case)
         dd = min_distance(words) if len(words) <= MAX_POOL_FOR_CUT else d
-        # a union of orbits is only worth its balance: no MILP cut (slow on big pools, unbalanced result)
-        pools.append(CandidatePool(words, dd, union.units, src, milp=False))
+        # a union of orbits is only worth its balance: no word cut (an unbalanced result on big pools)
+        pools.append(CandidatePool(words, dd, union.units, src, word_cut=False))
     return pools
 
 
@@ -485,7 +487,7 @@ def _section_candidate_pools(n: int, w: int, d: int, k: int | None) -> list[Cand
     """Sections of (extended) cyclic codes -- Golay, QR, BCH of odd lengths -- with distance >= ``d``.
 
     With ``k`` given: the two smallest pools of at least ``k`` words and the largest (cheap cuts and the
-    most freedom), since each is cut by a MILP when its units do not add up to ``k``.
+    most freedom), since each is cut word by word when its units do not add up to ``k``.
     """
     found = [p for p in _cyclic.section_pools(n, w) if p.d >= d and (k is None or len(p.packed) >= k)]
     if k is not None and len(found) > MAX_SECTION_CANDIDATES:
@@ -515,7 +517,7 @@ MAX_WIDEN_HEADS = 4
 
 
 def _complement_pool(pool: CandidatePool) -> CandidatePool:
-    return CandidatePool(1 - pool.words, pool.d, pool.units, f"complements of {pool.source}", pool.milp)
+    return CandidatePool(1 - pool.words, pool.d, pool.units, f"complements of {pool.source}", pool.word_cut)
 
 
 @lru_cache(maxsize=64)
@@ -601,7 +603,7 @@ def widened_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time
         left = time_limit - (time.perf_counter() - t0)
         if left <= 0:
             return
-        words = _cut(pool, k, rng, min(30.0, max(1.0, left)))
+        words = _cut(pool, k, rng)
         if words is not None:
             balanced, moves = rebalance(words)
             tail = f" (rebalanced by {moves} moves)" if moves else ""
@@ -620,13 +622,12 @@ def widened_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, time
             left = time_limit - (time.perf_counter() - t0)
             if left <= 0:
                 return
-            cap = min(30.0, max(1.0, left))
             if order == "cut, then split":
-                words = _cut(pool, k, rng, cap)
+                words = _cut(pool, k, rng)
                 words = None if words is None else widen(words)
             else:
                 wide = CandidatePool(widen(pool.words), pool.d, np.full(pool.size, -1), pool.source)
-                words = _cut(wide, k, rng, cap)
+                words = _cut(wide, k, rng)
             if words is not None:
                 balanced, moves = rebalance(words)
                 tail = f", rebalanced by {moves} moves" if moves else ""
@@ -673,7 +674,7 @@ def juxtaposed_codes(n: int, w: int, d: int, k: int, rng: np.random.Generator, t
                     if pairs >= MAX_JUXTAPOSE_PAIRS:
                         return
                     pairs += 1
-                    wa, wb = _cut(a, k, rng, 5.0), _cut(b, k, rng, 5.0)
+                    wa, wb = _cut(a, k, rng), _cut(b, k, rng)
                     if wa is None or wb is None:
                         continue
                     yield _juxtapose.juxtapose(wa, wb), f"juxtaposition ({a.source} | {b.source})"
@@ -683,7 +684,7 @@ def partition_pool(n: int, w: int, seed: int) -> CandidatePool:
     r"""A distance-4 start -- the larger of the largest Graham-Sloane class (positions summing to
     :math:`a \pmod n`) and the partition product :math:`(u \mid v)` of :mod:`codesearch.codes._augment` --
     grown by the seeded (1, 2)-swap search on its counted budget, e.g. 1863 -> 1900 words at (18, 7) with seed
-    0 (the class has 1768); no balanced units (the cut's MILP balances)."""
+    0 (the class has 1768); no balanced units (the word cut balances)."""
     starts = [
         (_augment.product_code(n, w, seed=seed), "partition product"),
         (_augment.partition_class(n, w), "Graham-Sloane class"),
@@ -725,7 +726,7 @@ def fixed_point_pool(n: int, w: int, d: int, k: int) -> CandidatePool | None:
     (:func:`~codesearch.codes.algebra._orbits.fixed_point_orbit_union`), at least ``k`` words, e.g. 44 at
     (23, 10, 9) where the cyclic orbits of length 23 give 23; ``None`` below
     :data:`FIXED_POINT_MIN_DISTANCE` or when no union reaches ``k``. The orbits are the units, but not
-    balanced ones (the fixed point's column), so the cut balances by MILP."""
+    balanced ones (the fixed point's column), so the word cut balances."""
     if d < FIXED_POINT_MIN_DISTANCE:
         return None
     union = _orbits.fixed_point_orbit_union(n, w, d, k)
@@ -762,7 +763,7 @@ def completion_pools(
     :math:`N - d(c, c')` to :math:`c`) are added one by one when they share at most :math:`t = w - d/2` ones
     with every word kept; the result seeds :func:`~codesearch.codes.generators._lexicode.lexicode_words`,
     which adds every word of the integer-order scan that fits. Every kept word is checked against all kept
-    before it, so the pool has distance :math:`\ge d`; its words carry no balanced units (the cut's MILP
+    before it, so the pool has distance :math:`\ge d`; its words carry no balanced units (the word cut
     balances them). E.g. at (681, 23, 7) the 253 words of :math:`S(4, 7, 23)` (distance 8) complete to 759
     words at distance 6 where the plain lexicode has 625. Pools of at least ``k`` words come back.
     """
@@ -905,6 +906,158 @@ def _cut_units(pool: CandidatePool, k: int, rng: np.random.Generator) -> np.ndar
 
 #: Largest pool size x K for the greedy fallback cut (Algorithm 1's selection, O(K x pool x N))
 MAX_GREEDY_CUT = 5_000_000
+#: Widest column-sum window the word cut accepts: every sum in [floor(K w / N) - 2, ceil(K w / N) + 2];
+#: a cut outside it falls back to Algorithm 1's greedy selection.
+CUT_WINDOW_SLACK = 2
+#: Swaps one word cut may make per kept word (a counted budget; the time limit is only a cap).
+CUT_SWAPS_PER_WORD = 4
+#: Single swaps the word cut combines two at a time when no single swap improves the balance.
+CUT_DOUBLE_CANDIDATES = 256
+#: Kept x dropped cells the word cut scores per block (bounds the memory of one step).
+_CUT_BLOCK = 1 << 20
+
+
+def _swap_blocks(inS: np.ndarray, gain, pair_matrix: np.ndarray, r: np.ndarray):
+    """(kept block, dropped, balance change, pairs change) for every swap, in blocks of kept words."""
+    kept, dropped = np.flatnonzero(inS), np.flatnonzero(~inS)
+    rows = max(1, _CUT_BLOCK // max(1, len(dropped)))
+    for s0 in range(0, len(kept), rows):
+        a_idx = kept[s0 : s0 + rows]
+        pairs = r[dropped][None, :] - r[a_idx][:, None] - pair_matrix[np.ix_(a_idx, dropped)]
+        yield a_idx, dropped, gain(a_idx, dropped), pairs
+
+
+def _best_swap(inS: np.ndarray, gain, pair_matrix: np.ndarray, r: np.ndarray, big: int):
+    """The swap (kept a, dropped b) with the smallest negative ``big * balance change + pairs change``
+    (ties: lowest indices), or None."""
+    best_key, best_ab = 0, None
+    for a_idx, dropped, bal, pairs in _swap_blocks(inS, gain, pair_matrix, r):
+        key = bal * big + pairs
+        j = int(np.argmin(key))
+        if key.flat[j] < best_key:  # strictly better than the best so far: ties keep the lowest indices
+            best_key = int(key.flat[j])
+            best_ab = (int(a_idx[j // len(dropped)]), int(dropped[j % len(dropped)]))
+    return best_ab
+
+
+def _best_double_swap(inS, gain, pair_matrix, r, big: int, words: np.ndarray):
+    """Two swaps at once among the ``CUT_DOUBLE_CANDIDATES`` single swaps with the smallest scores: the
+    pair (four distinct words) whose combined (balance, pairs) change is the smallest negative one, or None.
+    In a pool of distance d >= 4 no single swap moves just one one between two columns; two swaps together
+    often do what neither does alone."""
+    n = words.shape[1]
+    cand = []
+    for a_idx, dropped, bal, pairs in _swap_blocks(inS, gain, pair_matrix, r):
+        key = (bal * big + pairs).ravel()
+        top = min(CUT_DOUBLE_CANDIDATES, key.size)
+        sel = np.argpartition(key, top - 1)[:top]
+        cand.append((key[sel], a_idx[sel // len(dropped)], dropped[sel % len(dropped)], bal.ravel()[sel]))
+    key, ca, cb, bal = (np.concatenate(x) for x in zip(*cand))
+    order = np.lexsort((cb, ca, key))[:CUT_DOUBLE_CANDIDATES]  # smallest scores, ties by index
+    key, ca, cb, bal = key[order], ca[order], cb[order], bal[order]
+    delta = words[cb] - words[ca]  # L x N column changes
+    # combined balance change: bal_1 + bal_2 + 2 N <delta_1, delta_2>; pairs change: both singles, corrected
+    # for the pairs among the four words that each single counted against the old kept set
+    bal2 = bal[:, None] + bal[None, :] + 2 * n * (delta @ delta.T)
+    single = key - bal * big
+    pm = pair_matrix
+    pairs2 = (
+        single[:, None]
+        + single[None, :]
+        + pm[np.ix_(ca, ca)]
+        + pm[np.ix_(cb, cb)]
+        - pm[np.ix_(ca, cb)]
+        - pm[np.ix_(cb, ca)]
+    )
+    total = bal2 * big + pairs2
+    total[(ca[:, None] == ca[None, :]) | (cb[:, None] == cb[None, :])] = 0
+    total[np.tril_indices(len(ca))] = 0  # each unordered pair once
+    j = int(np.argmin(total))
+    if total.flat[j] >= 0:
+        return None
+    x, y = divmod(j, len(ca))
+    return (int(ca[x]), int(cb[x])), (int(ca[y]), int(cb[y]))
+
+
+def _balance_gain(words: np.ndarray, ov: np.ndarray, c: np.ndarray, k: int):
+    r"""Block scorer of swaps by their change of balance: for kept words ``a_idx`` and dropped ``b_idx``,
+    :math:`N |\delta|^2 + \langle \delta, 2 (N c - K w) \rangle` with :math:`\delta = x_b - x_a`, which is
+    :math:`\Delta \sum_j (N c_j - K w)^2 / N` exactly (integers). ``c`` is read when the scorer is called."""
+    n, w = words.shape[1], int(words[0].sum())
+
+    def gain(a_idx: np.ndarray, b_idx: np.ndarray) -> np.ndarray:
+        e = 2 * (n * c - k * w)
+        pa = n * w - words[a_idx] @ e
+        qb = n * w + words[b_idx] @ e
+        return pa[:, None] + qb[None, :] - 2 * n * ov[np.ix_(a_idx, b_idx)]
+
+    return gain
+
+
+def _cut_swaps(pool: CandidatePool, k: int) -> np.ndarray:
+    r"""K words of the pool, balanced first and then with few pairs at the pool's minimum distance, by
+    best-improvement swaps (drop a kept word :math:`a`, keep a dropped word :math:`b`).
+
+    Start: the :math:`K` words with the fewest pool neighbours at the minimum distance (lowest index on ties).
+    With column sums :math:`c`, target :math:`\tau = K w / N` and :math:`\delta = x_b - x_a`, a swap changes
+    :math:`N \sum_j (c_j - \tau)^2` by :math:`N (2w - 2\langle x_a, x_b\rangle) + 2\langle \delta, N c - K w
+    \rangle` (integers; its minimum over sums fixed at :math:`K w` is spread :math:`\le 1`) and the pairs at
+    the minimum distance by :math:`r_b - r_a - P_{ab}`, where :math:`P` is the pool's pair matrix and
+    :math:`r = P x_S` counts each word's pairs with the kept set. Phase 1 takes the swap that lowers
+    (balance, pairs) lexicographically most, and when none does while the spread is above the smallest
+    possible, the best two swaps at once among the best ``CUT_DOUBLE_CANDIDATES`` single ones
+    (:func:`_best_double_swap`); phase 2 keeps every sum in the window [min c, max c] phase 1
+    reached and takes the swap that lowers the pairs most. Each phase stops when no swap improves; both
+    together make at most ``CUT_SWAPS_PER_WORD * K`` swaps. Deterministic (ties go to the lowest indices) and
+    symmetric under complementation: the complement pool has the same integer scores, so a code and its
+    complement are cut alike.
+    """
+    words = pool.words.astype(np.int64)
+    m, n = words.shape
+    w = int(words[0].sum())
+    ov = overlaps(pool.words).astype(np.int64)
+    np.fill_diagonal(ov, -1)
+    pair_matrix = (ov == ov.max()).astype(np.int64)
+    inS = np.zeros(m, dtype=bool)
+    inS[np.argsort(pair_matrix.sum(axis=1), kind="stable")[:k]] = True
+    c = words[inS].sum(axis=0)
+    r = pair_matrix[:, inS].sum(axis=1)
+    big = 2 * k + 2  # a pairs change lies in [-(k + 1), k]: balance always ranks first
+    left = CUT_SWAPS_PER_WORD * k
+
+    balance_gain = _balance_gain(words, ov, c, k)
+
+    def window_gain(a_idx: np.ndarray, b_idx: np.ndarray) -> np.ndarray:
+        # violation of [lo, hi] after the swap, minus before (each column moves by at most one)
+        v0 = np.maximum(0, c - hi) + np.maximum(0, lo - c)
+        dec = np.maximum(0, c - 1 - hi) + np.maximum(0, lo - c + 1) - v0
+        inc = np.maximum(0, c + 1 - hi) + np.maximum(0, lo - c - 1) - v0
+        wa, wb = words[a_idx], words[b_idx]
+        return (wa @ dec)[:, None] + (wb @ inc)[None, :] - (wa * (dec + inc)) @ wb.T
+
+    target = 0 if (k * w) % n == 0 else 1
+    for gain in (balance_gain, window_gain):
+        lo, hi = int(c.min()), int(c.max())
+        while left > 0:
+            moves = _best_swap(inS, gain, pair_matrix, r, big)
+            moves = None if moves is None else (moves,)
+            if moves is None and gain is balance_gain and int(c.max() - c.min()) > target:
+                moves = _best_double_swap(inS, gain, pair_matrix, r, big, words)
+            if moves is None:
+                break
+            for a, b in moves:
+                inS[a], inS[b] = False, True
+                c += words[b] - words[a]
+                r += pair_matrix[:, b] - pair_matrix[:, a]
+                left -= 1
+    return np.flatnonzero(inS)
+
+
+#: Largest pool on which a word cut that ends above the smallest possible spread gets a second opinion from the
+#: MILP (small pools: HiGHS is quick there and sometimes finds a window the swaps miss).
+CUT_MILP_MAX_POOL = 400
+#: Wall-clock cap of that MILP (a safety cap; its node budget is what counts).
+MILP_TIME_CAP = 10.0
 #: Branch-and-bound nodes of one balanced-cut MILP (a counted budget; the time limit is only a cap).
 MILP_NODE_LIMIT = 300
 #: Column-sum windows the balanced cut tries, widening (low, high) around K w / N.
@@ -952,7 +1105,13 @@ def _cut_milp(pool: CandidatePool, k: int, time_limit: float) -> np.ndarray | No
     return None
 
 
-def _cut(pool: CandidatePool, k: int, rng: np.random.Generator, time_limit: float) -> np.ndarray | None:
+def _cut_rank(words: np.ndarray) -> tuple[int, int, int]:
+    """(minus the distance, column spread, pairs at the distance) of a cut: smaller is better (auto's order)."""
+    code = ConstantWeightCode(words)
+    return (-code.d, code.column_spread, pairs_at_min_distance(code))
+
+
+def _cut(pool: CandidatePool, k: int, rng: np.random.Generator) -> np.ndarray | None:
     if pool.size < k:
         return None
     if pool.size > MAX_POOL_FOR_CUT:
@@ -963,10 +1122,17 @@ def _cut(pool: CandidatePool, k: int, rng: np.random.Generator, time_limit: floa
             return pool.words[idx]
     if pool.size == k:
         return pool.words
-    if not pool.milp:
+    if not pool.word_cut:
         return None
-    idx = _cut_milp(pool, k, time_limit)
-    if idx is not None:
+    idx = _cut_swaps(pool, k)
+    w, n = int(pool.words[0].sum()), pool.words.shape[1]
+    sums = pool.words[idx].sum(axis=0)
+    if int(sums.max() - sums.min()) > (0 if (k * w) % n == 0 else 1) and pool.size <= CUT_MILP_MAX_POOL:
+        alt = _cut_milp(pool, k, MILP_TIME_CAP)
+        if alt is not None and _cut_rank(pool.words[alt]) < _cut_rank(pool.words[idx]):
+            idx = alt
+            sums = pool.words[idx].sum(axis=0)
+    if sums.min() >= (k * w) // n - CUT_WINDOW_SLACK and sums.max() <= -(-(k * w) // n) + CUT_WINDOW_SLACK:
         return pool.words[idx]
     if pool.size * k > MAX_GREEDY_CUT:
         return None
@@ -1062,8 +1228,7 @@ class AlgebraicGenerator(Generator):
             nonlocal best, best_src
             if pool is None or pool.size < k:
                 return
-            left = req.time_limit - (time.perf_counter() - start)
-            words = _cut(pool, k, rng, min(30.0, max(1.0, left)))
+            words = _cut(pool, k, rng)
             if words is not None:
                 consider_code(words, pool.source)
 

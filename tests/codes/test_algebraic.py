@@ -250,55 +250,60 @@ def _scores(words, kept, k):
     return q // n, int(pm[np.ix_(kept, kept)].sum()) // 2
 
 
+def _window_violation(words, kept, lo, hi):
+    c = words[kept].astype(np.int64).sum(axis=0)
+    return int((np.maximum(0, c - hi) + np.maximum(0, lo - c)).sum())
+
+
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_word_cut_swap_scores_are_exact(data):
     from itertools import combinations
 
-    from codesearch.codes._bits import overlaps
-
     pool, rng = _random_pool(data)
     words, m = pool.words, pool.size
     k = data.draw(st.integers(2, m - 1))
-    kept = np.sort(rng.choice(m, k, replace=False))
-    inS = np.zeros(m, dtype=bool)
-    inS[kept] = True
-    w64 = words.astype(np.int64)
-    ov = overlaps(words).astype(np.int64)
-    np.fill_diagonal(ov, -1)
-    pm = (ov == ov.max()).astype(np.int64)
-    c = w64[inS].sum(axis=0)
-    r = pm[:, inS].sum(axis=1)
-    big = 2 * k + 2
-    gain = alg._balance_gain(w64, ov, c, k)
+    st_ = alg._SwapCut(words, np.sort(rng.choice(m, k, replace=False)))
+    for i, j in rng.integers(0, [k, m - k], size=(data.draw(st.integers(0, 3)), 2)):
+        st_.swap(int(i), int(j))  # the incremental matrix must stay right after swaps
+    kept, dropped, big = st_.kept.copy(), st_.dropped.copy(), st_.big
     q0, p0 = _scores(words, kept, k)
+    lo = data.draw(st.integers(0, k))
+    hi = data.draw(st.integers(lo, k))
+    v0 = _window_violation(words, kept, lo, hi)
+
+    def after(out, into):
+        return np.array(sorted(set(kept.tolist()) - set(out) | set(into)))
 
     def key_after(out, into):
-        s = set(kept.tolist()) - set(out) | set(into)
-        q, p = _scores(words, np.array(sorted(s)), k)
+        q, p = _scores(words, after(out, into), k)
         return (q - q0) * big + (p - p0)
 
-    dropped = np.flatnonzero(~inS)
-    singles = {(a, b): key_after([a], [b]) for a in kept.tolist() for b in dropped.tolist()}
-    best = alg._best_swap(inS, gain, pm, r, big)
-    low = min(singles.values())
-    if low >= 0:
-        assert best is None
-    else:
-        assert singles[best] == low
-    if len(singles) <= alg.CUT_DOUBLE_CANDIDATES:  # every single swap is a candidate: the double is exact
+    keys, wkeys = st_.balance_keys(), st_.window_keys(lo, hi)
+    for i in range(k):
+        for j in range(m - k):
+            a, b = int(kept[i]), int(dropped[j])
+            assert keys[i, j] == key_after([a], [b])
+            pairs = _scores(words, after([a], [b]), k)[1] - p0
+            assert wkeys[i, j] == (_window_violation(words, after([a], [b]), lo, hi) - v0) * big + pairs
+    best = alg._SwapCut.best_single(keys)
+    assert (best is None) == (keys.min() >= 0)
+    if best is not None:
+        assert keys[best] == keys.min()
+    if keys.size <= alg.CUT_DOUBLE_CANDIDATES:  # every single swap is a candidate: the double is exact
+        cells = [(i, j) for i in range(k) for j in range(m - k)]
         doubles = [
-            key_after([a1, a2], [b1, b2])
-            for (a1, b1), (a2, b2) in combinations(singles, 2)
-            if a1 != a2 and b1 != b2
+            key_after([kept[i1], kept[i2]], [dropped[j1], dropped[j2]])
+            for (i1, j1), (i2, j2) in combinations(cells, 2)
+            if i1 != i2 and j1 != j2
         ]
-        pick = alg._best_double_swap(inS, gain, pm, r, big, w64)
+        pick = st_.best_double(keys)
         if not doubles or min(doubles) >= 0:
             assert pick is None
         else:
-            (a1, b1), (a2, b2) = pick
-            assert len({a1, a2}) == 2 and len({b1, b2}) == 2
-            assert key_after([a1, a2], [b1, b2]) == min(doubles)
+            (i1, j1), (i2, j2) = pick
+            assert i1 != i2 and j1 != j2
+            assert key_after([kept[i1], kept[i2]], [dropped[j1], dropped[j2]]) == min(doubles)
 
 
 @settings(max_examples=30, deadline=None)

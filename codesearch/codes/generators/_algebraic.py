@@ -913,85 +913,113 @@ CUT_WINDOW_SLACK = 2
 CUT_SWAPS_PER_WORD = 4
 #: Single swaps the word cut combines two at a time when no single swap improves the balance.
 CUT_DOUBLE_CANDIDATES = 256
-#: Kept x dropped cells the word cut scores per block (bounds the memory of one step).
-_CUT_BLOCK = 1 << 20
 
 
-def _swap_blocks(inS: np.ndarray, gain, pair_matrix: np.ndarray, r: np.ndarray):
-    """(kept block, dropped, balance change, pairs change) for every swap, in blocks of kept words."""
-    kept, dropped = np.flatnonzero(inS), np.flatnonzero(~inS)
-    rows = max(1, _CUT_BLOCK // max(1, len(dropped)))
-    for s0 in range(0, len(kept), rows):
-        a_idx = kept[s0 : s0 + rows]
-        pairs = r[dropped][None, :] - r[a_idx][:, None] - pair_matrix[np.ix_(a_idx, dropped)]
-        yield a_idx, dropped, gain(a_idx, dropped), pairs
+class _SwapCut:
+    r"""State of the word cut: kept and dropped words (positions in two arrays), column sums :math:`c`,
+    each word's pairs with the kept set :math:`r`, and the kept x dropped matrix
+    :math:`C = 2 N B\,\langle x_a, x_b\rangle + P_{ab}` (:math:`B` = ``big``), updated by one row and one column
+    per swap, so a step costs one pass over :math:`K (M - K)` cells instead of a gather."""
 
+    def __init__(self, words: np.ndarray, kept: np.ndarray):
+        self.words = np.asarray(words, dtype=np.int64)
+        self.m, self.n = self.words.shape
+        self.w = int(self.words[0].sum())
+        ov = overlaps(words).astype(np.int64)
+        np.fill_diagonal(ov, -1)
+        self.ov, self.pm = ov, (ov == ov.max()).astype(np.int64)
+        inS = np.zeros(self.m, dtype=bool)
+        inS[kept] = True
+        self.kept, self.dropped = np.flatnonzero(inS), np.flatnonzero(~inS)
+        self.k = len(self.kept)
+        self.big = 2 * self.k + 2  # a pairs change lies in [-(k + 1), k]: balance always ranks first
+        self.scale = 2 * self.n * self.big
+        self.c = self.words[self.kept].sum(axis=0)
+        self.r = self.pm[:, self.kept].sum(axis=1)
+        ix = np.ix_(self.kept, self.dropped)
+        self.inter = self.scale * ov[ix] + self.pm[ix]
 
-def _best_swap(inS: np.ndarray, gain, pair_matrix: np.ndarray, r: np.ndarray, big: int):
-    """The swap (kept a, dropped b) with the smallest negative ``big * balance change + pairs change``
-    (ties: lowest indices), or None."""
-    best_key, best_ab = 0, None
-    for a_idx, dropped, bal, pairs in _swap_blocks(inS, gain, pair_matrix, r):
-        key = bal * big + pairs
-        j = int(np.argmin(key))
-        if key.flat[j] < best_key:  # strictly better than the best so far: ties keep the lowest indices
-            best_key = int(key.flat[j])
-            best_ab = (int(a_idx[j // len(dropped)]), int(dropped[j % len(dropped)]))
-    return best_ab
+    def spread(self) -> int:
+        return int(self.c.max() - self.c.min())
 
+    def balance_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        r"""Per-word halves of the balance change: :math:`p_a = N w - \langle x_a, e \rangle` (dropping a),
+        :math:`q_b = N w + \langle x_b, e \rangle` (keeping b), :math:`e = 2 (N c - K w)`."""
+        e = 2 * (self.n * self.c - self.k * self.w)
+        xe = self.words @ e
+        return self.n * self.w - xe, self.n * self.w + xe
 
-def _best_double_swap(inS, gain, pair_matrix, r, big: int, words: np.ndarray):
-    """Two swaps at once among the ``CUT_DOUBLE_CANDIDATES`` single swaps with the smallest scores: the
-    pair (four distinct words) whose combined (balance, pairs) change is the smallest negative one, or None.
-    In a pool of distance d >= 4 no single swap moves just one one between two columns; two swaps together
-    often do what neither does alone."""
-    n = words.shape[1]
-    cand = []
-    for a_idx, dropped, bal, pairs in _swap_blocks(inS, gain, pair_matrix, r):
-        key = (bal * big + pairs).ravel()
-        top = min(CUT_DOUBLE_CANDIDATES, key.size)
-        sel = np.argpartition(key, top - 1)[:top]
-        cand.append((key[sel], a_idx[sel // len(dropped)], dropped[sel % len(dropped)], bal.ravel()[sel]))
-    key, ca, cb, bal = (np.concatenate(x) for x in zip(*cand))
-    order = np.lexsort((cb, ca, key))[:CUT_DOUBLE_CANDIDATES]  # smallest scores, ties by index
-    key, ca, cb, bal = key[order], ca[order], cb[order], bal[order]
-    delta = words[cb] - words[ca]  # L x N column changes
-    # combined balance change: bal_1 + bal_2 + 2 N <delta_1, delta_2>; pairs change: both singles, corrected
-    # for the pairs among the four words that each single counted against the old kept set
-    bal2 = bal[:, None] + bal[None, :] + 2 * n * (delta @ delta.T)
-    single = key - bal * big
-    pm = pair_matrix
-    pairs2 = (
-        single[:, None]
-        + single[None, :]
-        + pm[np.ix_(ca, ca)]
-        + pm[np.ix_(cb, cb)]
-        - pm[np.ix_(ca, cb)]
-        - pm[np.ix_(cb, ca)]
-    )
-    total = bal2 * big + pairs2
-    total[(ca[:, None] == ca[None, :]) | (cb[:, None] == cb[None, :])] = 0
-    total[np.tril_indices(len(ca))] = 0  # each unordered pair once
-    j = int(np.argmin(total))
-    if total.flat[j] >= 0:
-        return None
-    x, y = divmod(j, len(ca))
-    return (int(ca[x]), int(cb[x])), (int(ca[y]), int(cb[y]))
+    def balance_keys(self) -> np.ndarray:
+        r"""``big`` x balance change + pairs change of every swap (kept position, dropped position): the balance
+        change is :math:`p_a + q_b - 2 N \langle x_a, x_b\rangle = \Delta \sum_j (N c_j - K w)^2 / N` and the
+        pairs change :math:`r_b - r_a - P_{ab}` (integers)."""
+        p, q = self.balance_parts()
+        u = (self.big * p - self.r)[self.kept]
+        v = (self.big * q + self.r)[self.dropped]
+        return u[:, None] + v[None, :] - self.inter
 
+    def window_keys(self, lo: int, hi: int) -> np.ndarray:
+        """``big`` x change of the violation of [lo, hi] + pairs change of every swap."""
+        c = self.c
+        v0 = np.maximum(0, c - hi) + np.maximum(0, lo - c)
+        dec = np.maximum(0, c - 1 - hi) + np.maximum(0, lo - c + 1) - v0
+        inc = np.maximum(0, c + 1 - hi) + np.maximum(0, lo - c - 1) - v0
+        wa, wb = self.words[self.kept], self.words[self.dropped]
+        both = (wa * (dec + inc)).astype(np.float64) @ wb.T.astype(np.float64)  # small integers: exact
+        gain = (wa @ dec)[:, None] + (wb @ inc)[None, :] - both.astype(np.int64)
+        pairs = self.r[self.dropped][None, :] - self.r[self.kept][:, None] - self.inter % self.scale
+        return gain * self.big + pairs
 
-def _balance_gain(words: np.ndarray, ov: np.ndarray, c: np.ndarray, k: int):
-    r"""Block scorer of swaps by their change of balance: for kept words ``a_idx`` and dropped ``b_idx``,
-    :math:`N |\delta|^2 + \langle \delta, 2 (N c - K w) \rangle` with :math:`\delta = x_b - x_a`, which is
-    :math:`\Delta \sum_j (N c_j - K w)^2 / N` exactly (integers). ``c`` is read when the scorer is called."""
-    n, w = words.shape[1], int(words[0].sum())
+    @staticmethod
+    def best_single(keys: np.ndarray) -> tuple[int, int] | None:
+        """(kept position, dropped position) of the smallest negative key (first in position order), or None."""
+        j = int(np.argmin(keys))
+        if keys.flat[j] >= 0:
+            return None
+        return divmod(j, keys.shape[1])
 
-    def gain(a_idx: np.ndarray, b_idx: np.ndarray) -> np.ndarray:
-        e = 2 * (n * c - k * w)
-        pa = n * w - words[a_idx] @ e
-        qb = n * w + words[b_idx] @ e
-        return pa[:, None] + qb[None, :] - 2 * n * ov[np.ix_(a_idx, b_idx)]
+    def best_double(self, keys: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Two swaps at once among the ``CUT_DOUBLE_CANDIDATES`` single swaps with the smallest balance keys:
+        the pair (four distinct words) whose combined (balance, pairs) change is the smallest negative one,
+        or None. In a pool of distance d >= 4 no single swap moves just one one between two columns; two
+        swaps together often do what neither does alone."""
+        flat = keys.ravel()
+        top = min(CUT_DOUBLE_CANDIDATES, flat.size)
+        sel = np.argpartition(flat, top - 1)[:top]
+        sel = sel[np.lexsort((sel, flat[sel]))]  # smallest keys, then position order
+        i, j = np.divmod(sel, keys.shape[1])
+        ca, cb = self.kept[i], self.dropped[j]
+        p, q = self.balance_parts()
+        bal = p[ca] + q[cb] - 2 * self.n * self.ov[ca, cb]
+        single = flat[sel] - bal * self.big
+        delta = self.words[cb] - self.words[ca]  # L x N column changes
+        # combined balance change: bal_1 + bal_2 + 2 N <delta_1, delta_2>; pairs change: both singles,
+        # corrected for the pairs among the four words that each single counted against the old kept set
+        pm = self.pm
+        total = (bal[:, None] + bal[None, :] + 2 * self.n * (delta @ delta.T)) * self.big + (
+            single[:, None]
+            + single[None, :]
+            + pm[np.ix_(ca, ca)]
+            + pm[np.ix_(cb, cb)]
+            - pm[np.ix_(ca, cb)]
+            - pm[np.ix_(cb, ca)]
+        )
+        total[(i[:, None] == i[None, :]) | (j[:, None] == j[None, :])] = 0
+        total[np.tril_indices(len(sel))] = 0  # each unordered pair once
+        x = int(np.argmin(total))
+        if total.flat[x] >= 0:
+            return None
+        x, y = divmod(x, len(sel))
+        return (int(i[x]), int(j[x])), (int(i[y]), int(j[y]))
 
-    return gain
+    def swap(self, i: int, j: int) -> None:
+        """Drop the kept word at position i, keep the dropped word at position j (they trade positions)."""
+        a, b = int(self.kept[i]), int(self.dropped[j])
+        self.kept[i], self.dropped[j] = b, a
+        self.c += self.words[b] - self.words[a]
+        self.r += self.pm[:, b] - self.pm[:, a]
+        self.inter[i, :] = self.scale * self.ov[b, self.dropped] + self.pm[b, self.dropped]
+        self.inter[:, j] = self.scale * self.ov[self.kept, a] + self.pm[self.kept, a]
 
 
 def _cut_swaps(pool: CandidatePool, k: int) -> np.ndarray:
@@ -1003,54 +1031,41 @@ def _cut_swaps(pool: CandidatePool, k: int) -> np.ndarray:
     :math:`N \sum_j (c_j - \tau)^2` by :math:`N (2w - 2\langle x_a, x_b\rangle) + 2\langle \delta, N c - K w
     \rangle` (integers; its minimum over sums fixed at :math:`K w` is spread :math:`\le 1`) and the pairs at
     the minimum distance by :math:`r_b - r_a - P_{ab}`, where :math:`P` is the pool's pair matrix and
-    :math:`r = P x_S` counts each word's pairs with the kept set. Phase 1 takes the swap that lowers
-    (balance, pairs) lexicographically most, and when none does while the spread is above the smallest
-    possible, the best two swaps at once among the best ``CUT_DOUBLE_CANDIDATES`` single ones
-    (:func:`_best_double_swap`); phase 2 keeps every sum in the window [min c, max c] phase 1
-    reached and takes the swap that lowers the pairs most. Each phase stops when no swap improves; both
-    together make at most ``CUT_SWAPS_PER_WORD * K`` swaps. Deterministic (ties go to the lowest indices) and
-    symmetric under complementation: the complement pool has the same integer scores, so a code and its
-    complement are cut alike.
+    :math:`r = P x_S` counts each word's pairs with the kept set (:class:`_SwapCut`). Phase 1 takes the swap
+    that lowers (balance, pairs) lexicographically most, and when none does while the spread is above the
+    smallest possible, the best two swaps at once among the best ``CUT_DOUBLE_CANDIDATES`` single ones
+    (:meth:`_SwapCut.best_double`); phase 2 keeps every sum in the window [min c, max c] phase 1 reached and
+    takes the swap that lowers the pairs most. Each phase stops when no swap improves; both together make at
+    most ``CUT_SWAPS_PER_WORD * K`` swaps. Deterministic (ties go to the first kept/dropped position; a
+    swapped word takes the position of the word it replaces) and symmetric under complementation: the
+    complement pool has the same integer scores, so a code and its complement are cut alike.
     """
-    words = pool.words.astype(np.int64)
-    m, n = words.shape
-    w = int(words[0].sum())
-    ov = overlaps(pool.words).astype(np.int64)
+    ov = overlaps(pool.words)
     np.fill_diagonal(ov, -1)
-    pair_matrix = (ov == ov.max()).astype(np.int64)
-    inS = np.zeros(m, dtype=bool)
-    inS[np.argsort(pair_matrix.sum(axis=1), kind="stable")[:k]] = True
-    c = words[inS].sum(axis=0)
-    r = pair_matrix[:, inS].sum(axis=1)
-    big = 2 * k + 2  # a pairs change lies in [-(k + 1), k]: balance always ranks first
-    left = CUT_SWAPS_PER_WORD * k
-
-    balance_gain = _balance_gain(words, ov, c, k)
-
-    def window_gain(a_idx: np.ndarray, b_idx: np.ndarray) -> np.ndarray:
-        # violation of [lo, hi] after the swap, minus before (each column moves by at most one)
-        v0 = np.maximum(0, c - hi) + np.maximum(0, lo - c)
-        dec = np.maximum(0, c - 1 - hi) + np.maximum(0, lo - c + 1) - v0
-        inc = np.maximum(0, c + 1 - hi) + np.maximum(0, lo - c - 1) - v0
-        wa, wb = words[a_idx], words[b_idx]
-        return (wa @ dec)[:, None] + (wb @ inc)[None, :] - (wa * (dec + inc)) @ wb.T
-
+    start = np.argsort((ov == ov.max()).sum(axis=1), kind="stable")[:k]
+    st = _SwapCut(pool.words, start)
+    n, w = st.n, st.w
     target = 0 if (k * w) % n == 0 else 1
-    for gain in (balance_gain, window_gain):
-        lo, hi = int(c.min()), int(c.max())
-        while left > 0:
-            moves = _best_swap(inS, gain, pair_matrix, r, big)
-            moves = None if moves is None else (moves,)
-            if moves is None and gain is balance_gain and int(c.max() - c.min()) > target:
-                moves = _best_double_swap(inS, gain, pair_matrix, r, big, words)
-            if moves is None:
-                break
-            for a, b in moves:
-                inS[a], inS[b] = False, True
-                c += words[b] - words[a]
-                r += pair_matrix[:, b] - pair_matrix[:, a]
-                left -= 1
-    return np.flatnonzero(inS)
+    left = CUT_SWAPS_PER_WORD * k
+    while left > 0:
+        keys = st.balance_keys()
+        one = st.best_single(keys)
+        moves = None if one is None else (one,)
+        if moves is None and st.spread() > target:
+            moves = st.best_double(keys)
+        if moves is None:
+            break
+        for i, j in moves:
+            st.swap(i, j)
+            left -= 1
+    lo, hi = int(st.c.min()), int(st.c.max())
+    while left > 0:
+        one = st.best_single(st.window_keys(lo, hi))
+        if one is None:
+            break
+        st.swap(*one)
+        left -= 1
+    return np.sort(st.kept)
 
 
 #: Largest pool on which a word cut that ends above the smallest possible spread gets a second opinion from the

@@ -921,13 +921,17 @@ class _SwapCut:
     :math:`C = 2 N B\,\langle x_a, x_b\rangle + P_{ab}` (:math:`B` = ``big``), updated by one row and one column
     per swap, so a step costs one pass over :math:`K (M - K)` cells instead of a gather."""
 
-    def __init__(self, words: np.ndarray, kept: np.ndarray):
+    def __init__(self, words: np.ndarray, kept: np.ndarray | int):
+        """``kept``: the kept word indices, or a count K: the K words with the fewest pool neighbours at the
+        minimum distance (lowest index on ties)."""
         self.words = np.asarray(words, dtype=np.int64)
         self.m, self.n = self.words.shape
         self.w = int(self.words[0].sum())
         ov = overlaps(words).astype(np.int64)
         np.fill_diagonal(ov, -1)
         self.ov, self.pm = ov, (ov == ov.max()).astype(np.int64)
+        if isinstance(kept, int):
+            kept = np.argsort(self.pm.sum(axis=1), kind="stable")[:kept]
         inS = np.zeros(self.m, dtype=bool)
         inS[kept] = True
         self.kept, self.dropped = np.flatnonzero(inS), np.flatnonzero(~inS)
@@ -1040,10 +1044,7 @@ def _cut_swaps(pool: CandidatePool, k: int) -> np.ndarray:
     swapped word takes the position of the word it replaces) and symmetric under complementation: the
     complement pool has the same integer scores, so a code and its complement are cut alike.
     """
-    ov = overlaps(pool.words)
-    np.fill_diagonal(ov, -1)
-    start = np.argsort((ov == ov.max()).sum(axis=1), kind="stable")[:k]
-    st = _SwapCut(pool.words, start)
+    st = _SwapCut(pool.words, k)  # computes the overlaps once
     n, w = st.n, st.w
     target = 0 if (k * w) % n == 0 else 1
     left = CUT_SWAPS_PER_WORD * k

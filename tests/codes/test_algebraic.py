@@ -192,6 +192,29 @@ def test_completion_of_s4723_reaches_d6_where_the_lexicode_stops_short():
     assert completion_pools(23, 7, 4, 681, candidate_pools(23, 7, 4), 60.0) == []
 
 
+def test_completions_end_at_the_first_seed_far_below_k(monkeypatch):
+    from codesearch.codes.generators import _algebraic
+    from codesearch.codes.generators._algebraic import candidate_pools, completion_pools
+
+    scans = []
+    real = _algebraic.lexicode_words
+
+    def counted(*args, **kwargs):
+        words, info = real(*args, **kwargs)
+        scans.append(len(words))
+        return words, info
+
+    monkeypatch.setattr(_algebraic, "lexicode_words", counted)
+    pools = candidate_pools(23, 7, 6)
+    # K = 681: every seed's completion (759 words for the largest) is near K, so all four are scanned
+    assert completion_pools(23, 7, 6, 681, pools, 60.0)
+    assert len(scans) == min(_algebraic.COMPLETION_SEEDS, len(pools)) > 1
+    # K = 2000: the largest seed completes to under COMPLETION_GIVE_UP * K words; the others are not scanned
+    scans.clear()
+    assert completion_pools(23, 7, 6, 2000, pools, 60.0) == []
+    assert len(scans) == 1 and scans[0] < _algebraic.COMPLETION_GIVE_UP * 2000
+
+
 def test_algebraic_reaches_d6_at_681_23_7_through_a_completion():
     from codesearch.codes import generate
 

@@ -144,7 +144,8 @@ def test_lexicode_hand_checked():
     assert info["scan_complete"]
 
 
-@pytest.mark.parametrize("n,w,h", [(8, 3, 4), (10, 5, 4), (12, 4, 6), (12, 6, 6)])
+# (14, 7, 6) and (16, 8, 8) have more t-subsets per word (21, 56) than the subset check's first pass
+@pytest.mark.parametrize("n,w,h", [(8, 3, 4), (10, 5, 4), (12, 4, 6), (12, 6, 6), (14, 7, 6), (16, 8, 8)])
 def test_lexicode_matches_brute_force(n, w, h, monkeypatch):
     assert [int(x) for x in lexicode_words(n, w, h)[0]] == _brute_lexicode(n, w, h)
     import codesearch.codes.generators._lexicode as lex
@@ -153,6 +154,20 @@ def test_lexicode_matches_brute_force(n, w, h, monkeypatch):
     words, info = lexicode_words(n, w, h)
     assert info["check"] == "popcount"
     assert [int(x) for x in words] == _brute_lexicode(n, w, h)
+
+
+def test_two_pass_subset_check_keeps_what_the_popcount_check_keeps(monkeypatch):
+    import codesearch.codes.generators._lexicode as lex
+
+    first, rest = lex._split_subsets(np.array(list(combinations(range(8), 5))))
+    assert len(first) == lex._FIRST_SUBSETS and len(first) + len(rest) == comb(8, 5)
+    assert len({tuple(r) for r in np.vstack([first, rest])}) == comb(8, 5)
+    assert set(first.ravel()) == set(range(8))  # the first pass covers every position
+    words, info = lexicode_words(20, 8, 8)
+    assert info["check"] == "subset" and len(words) > 100
+    monkeypatch.setattr(lex, "_MAX_SUBSETS_PER_WORD", 0)
+    again, info = lexicode_words(20, 8, 8)
+    assert info["check"] == "popcount" and np.array_equal(words, again)
 
 
 def test_colex_unrank_is_integer_order():

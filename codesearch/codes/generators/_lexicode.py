@@ -40,6 +40,8 @@ _MAX_SUBSETS_PER_WORD = 128
 _MAX_SUBSET_TABLE = 60_000_000
 #: words whose subset ranks are computed at once in the "subset" check (a cache-sized block)
 _RANK_BLOCK = 4096
+#: t-subsets of each word checked in the subset check's first pass (:func:`_split_subsets`)
+_FIRST_SUBSETS = 16
 
 
 def _comb_table(n: int, w: int) -> np.ndarray:
@@ -83,6 +85,20 @@ def _subset_ranks(pos: np.ndarray, subsets: np.ndarray, table: np.ndarray) -> np
     return ranks
 
 
+def _split_subsets(subsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The subset check in two passes: ``_FIRST_SUBSETS`` of the t-subsets, evenly spaced in lexicographic
+    order (so they cover all w positions), then the rest for the words none of the first ones rejects.
+
+    A scanned word is almost always rejected, and usually by one of a few spread-out subsets, so the second
+    pass sees a small share of the words; the kept words are the same (every subset is still checked).
+    """
+    if len(subsets) <= _FIRST_SUBSETS:
+        return subsets, subsets[:0]
+    first = np.arange(0, len(subsets), len(subsets) // _FIRST_SUBSETS)[:_FIRST_SUBSETS]
+    rest = np.setdiff1d(np.arange(len(subsets)), first)
+    return subsets[first], subsets[rest]
+
+
 def lexicode_words(
     n: int,
     w: int,
@@ -113,6 +129,8 @@ def lexicode_words(
         max_scan = 12_000_000 if use_subsets else 1_000_000
     limit = min(total, int(max_scan))
     subsets = np.array(list(combinations(range(w), t)), dtype=np.int64) if use_subsets else None
+    if use_subsets:
+        first, rest = _split_subsets(subsets)
     marks = np.zeros(comb(n, t), dtype=bool) if use_subsets else None
     kept: list[int] = []
     kept_arr = np.zeros(0, dtype=np.uint64)
@@ -135,9 +153,12 @@ def lexicode_words(
             # one S x chunk array at chunk = 2^17); the result does not depend on the block size
             ok = np.empty(ints.size, dtype=bool)
             for b in range(0, ints.size, _RANK_BLOCK):
-                ok[b : b + _RANK_BLOCK] = ~marks[_subset_ranks(pos[b : b + _RANK_BLOCK], subsets, table)].any(
-                    axis=0
-                )
+                p = pos[b : b + _RANK_BLOCK]
+                okb = ~marks[_subset_ranks(p, first, table)].any(axis=0)
+                idx = np.flatnonzero(okb)
+                if idx.size and rest.size:
+                    okb[idx] = ~marks[_subset_ranks(p[idx], rest, table)].any(axis=0)
+                ok[b : b + _RANK_BLOCK] = okb
         else:
             ok = np.ones(ints.size, dtype=bool)
             for s in range(0, kept_arr.size, 256):

@@ -170,6 +170,36 @@ def test_two_pass_subset_check_keeps_what_the_popcount_check_keeps(monkeypatch):
     assert info["check"] == "popcount" and np.array_equal(words, again)
 
 
+def _select_by_full_sums(cand, k, lam, rng):
+    """Algorithm 1's greedy pick written out plainly (one restart): spread from cs + every row."""
+    cs, npairs, chosen = np.zeros(cand.shape[1], dtype=np.int64), np.zeros(len(cand), dtype=np.int64), []
+    free = np.ones(len(cand), dtype=bool)
+    for _ in range(k):
+        tot = cs[None, :] + cand
+        score = (tot.max(axis=1) - tot.min(axis=1)).astype(np.int64) * (k * k + 1) + npairs
+        score[~free] = np.iinfo(np.int64).max
+        ties = np.flatnonzero(score == score.min())
+        pick = int(ties[rng.integers(ties.size)])
+        chosen.append(pick)
+        free[pick] = False
+        cs += cand[pick]
+        npairs += (cand.astype(np.int64) @ cand[pick].astype(np.int64)) == lam
+    return cand[np.array(chosen)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([(10, 3, 2), (12, 4, 4), (16, 5, 4), (14, 7, 6)]))
+def test_balanced_selection_spread_shortcut_matches_the_full_sums(seed, nwh):
+    from codesearch.codes.generators._lexicode import select_balanced
+
+    n, w, h = nwh
+    words, _ = lexicode_words(n, w, h)
+    cand = words_to_matrix(words, n)
+    k = int(np.random.default_rng(seed).integers(2, len(cand) + 1))
+    fast = select_balanced(cand, k, w - h // 2, np.random.default_rng(seed), restarts=1)
+    assert np.array_equal(fast, _select_by_full_sums(cand, k, w - h // 2, np.random.default_rng(seed)))
+
+
 def test_colex_unrank_is_integer_order():
     pos = colex_unrank(np.arange(comb(7, 3)), 7, 3)
     ints = [(1 << p).sum() for p in pos]

@@ -221,6 +221,7 @@ def select_balanced(
     adding, new pairs at overlap ``lam``), random among ties; the best of ``restarts`` runs."""
     L, n = cand.shape
     cf = cand.astype(np.float64)
+    cb = np.asarray(cand, dtype=bool)
     best, best_key = None, None
     for _ in range(restarts):
         cs = np.zeros(n, dtype=np.int64)
@@ -228,8 +229,11 @@ def select_balanced(
         free = np.ones(L, dtype=bool)
         chosen = []
         for _step in range(k):
-            tot = cs[None, :] + cand
-            spread = tot.max(axis=1) - tot.min(axis=1)
+            # spread of cs + row for every row without forming cs + cand: with 0/1 rows the maximum goes
+            # up by one iff the row has a one in a fullest column, the minimum iff it covers every
+            # emptiest column (L x |argmax| and L x |argmin| instead of three passes over L x N)
+            hi, lo = cs.max(), cs.min()
+            spread = (hi - lo) + cb[:, cs == hi].any(axis=1) - cb[:, cs == lo].all(axis=1)
             score = spread.astype(np.int64) * (k * k + 1) + npairs
             score[~free] = np.iinfo(np.int64).max
             ties = np.flatnonzero(score == score.min())

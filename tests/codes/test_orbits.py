@@ -5,6 +5,8 @@ from math import comb
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codesearch.codes import ConstantWeightCode, pairs_at_min_distance
 from codesearch.codes.algebra import _orbits as orb
@@ -72,6 +74,73 @@ def test_canonical_and_orbit():
     o = z8.orbit(int(word))
     assert len(o) == 8 and int(z8.canonical(np.array([word]))[0]) == int(o.min())
     assert (z8.canonical(o) == o.min()).all()
+
+
+def _image_by_points(group: orb.PermutationGroup, word: int, g: int) -> int:
+    """Plain reference: move every set bit x of ``word`` to ``elements[g, x]``."""
+    return sum(1 << int(group.elements[g, x]) for x in range(group.degree) if word >> x & 1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    which=st.integers(0, 4),
+    seed=st.integers(0, 2**32 - 1),
+    count=st.integers(1, 40),
+    dt=st.integers(-1, 2),
+    block=st.sampled_from([1, 7, 64, 1 << 18]),
+)
+def test_blocked_images_and_compatibility_match_plain_references(which, seed, count, dt, block):
+    """``apply_many``/``images``/``canonical``/``orbit_representatives``/``_compatible_with`` work in blocks of
+    elements and words; whatever the block size, they give what a word-by-word, element-by-element loop gives
+    (and ``_tables`` what a bit-by-bit construction gives)."""
+    groups = [
+        orb.cyclic_group(11),
+        orb.regular_groups(12)[1],
+        orb.affine_frobenius_group(3),
+        orb.translation_group(4),
+        orb.cyclic_group(21),
+    ]
+    group = groups[which]
+    n = group.degree
+    rng = np.random.default_rng(seed)
+    w = int(rng.integers(1, n))
+    t = min(w, max(0, round(w * w / n) + dt))  # near the typical overlap: some words fit, some do not
+    words = orb._random_words(n, w, count, rng)
+    old_block = orb.IMAGE_BLOCK_CELLS
+    orb.IMAGE_BLOCK_CELLS = block
+    try:
+        imgs = group.images(words)
+        canon = group.canonical(words)
+        reps, sizes = orb.orbit_representatives(group, words, w, t)
+        others = orb._random_words(n, w, int(rng.integers(0, 200)), rng)
+        ok = orb._compatible_with(words, others, t)
+    finally:
+        orb.IMAGE_BLOCK_CELLS = old_block
+    ref = np.array(
+        [[_image_by_points(group, int(x), g) for g in range(group.order)] for x in words], dtype=np.uint64
+    )
+    assert np.array_equal(imgs, ref)
+    assert np.array_equal(canon, ref.min(axis=1))
+    assert all(
+        int(group.apply(words, g)[i]) == ref[i, g] for i in range(len(words)) for g in (0, group.order - 1)
+    )
+    # orbit_representatives: orbits whose distinct words meet pairwise in at most t points
+    want = {}
+    for i, x in enumerate(words):
+        orbit = np.unique(ref[i])
+        ov = np.bitwise_count(orbit[:, None] & orbit[None, :])
+        np.fill_diagonal(ov, 0)
+        if ov.max(initial=0) <= t:
+            want[int(orbit.min())] = len(orbit)
+    assert dict(zip(map(int, reps), map(int, sizes))) == want
+    assert np.array_equal(ok, [all(int(np.bitwise_count(x & y)) <= t for y in others) for x in words])
+    # the byte tables: entry (g, j, v) is the image of byte value v at byte position j (bits past n ignored)
+    tab = group._tables
+    for g in (0, group.order - 1):
+        for j in range(tab.shape[1]):
+            for v in (1, 37, 128, 255):
+                low = v & ((1 << min(8, n - 8 * j)) - 1)
+                assert int(tab[g, j, v]) == _image_by_points(group, low << (8 * j), g)
 
 
 # -- orbit enumeration and the graph --------------------------------------------------------------------------

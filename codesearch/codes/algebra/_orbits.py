@@ -76,6 +76,8 @@ __all__ = [
 
 #: Largest group order :func:`group_from_generators` will close.
 MAX_GROUP_ORDER = 100_000
+#: Most cells of one block of images or popcounts (elements x words): a few MiB, whatever the group's order.
+IMAGE_BLOCK_CELLS = 1 << 18
 #: Most (word, group element) images :func:`exact_orbit_union` computes while enumerating orbits.
 MAX_EXACT_IMAGES = 4_000_000
 #: Most valid orbits :func:`exact_orbit_union` puts into its compatibility graph.
@@ -152,30 +154,46 @@ class PermutationGroup:
     def _tables(self) -> np.ndarray:
         """(order, bytes, 256) uint64: image of the byte value v at byte position j under element g."""
         n, nb = self.degree, (self.degree + 7) // 8
-        values = np.arange(256)
-        bits = ((values[:, None] >> np.arange(8)[None, :]) & 1).astype(bool)  # 256 x 8
         out = np.zeros((self.order, nb, 256), dtype=np.uint64)
         for j in range(nb):
-            cols = np.arange(8 * j, min(8 * j + 8, n))
-            img = np.left_shift(np.uint64(1), self.elements[:, cols].astype(np.uint64))  # order x len(cols)
-            out[:, j, :] = (bits[None, :, : len(cols)] * img[:, None, :]).sum(axis=2, dtype=np.uint64)
+            # byte values below 2^b are done; those in [2^b, 2^(b+1)) add the image of bit b
+            bits = min(8, n - 8 * j)
+            for b in range(bits):
+                img = np.left_shift(np.uint64(1), self.elements[:, 8 * j + b].astype(np.uint64))
+                np.bitwise_or(out[:, j, : 1 << b], img[:, None], out=out[:, j, 1 << b : 2 << b])
+            if bits < 8:  # bits beyond the degree map nowhere: values repeat every 2^bits
+                out[:, j, 1 << bits :] = np.tile(out[:, j, : 1 << bits], (1, (256 >> bits) - 1))
         return out
 
     def apply(self, words: np.ndarray, g: int) -> np.ndarray:
-        """Images of packed ``words`` under element ``g``."""
-        words = np.asarray(words, dtype=np.uint64)
-        tab = self._tables[g]
-        out = np.zeros_like(words)
-        for j in range(tab.shape[0]):
-            out |= tab[j][(words >> np.uint64(8 * j)) & np.uint64(255)]
+        """Images of packed ``words`` (any shape) under element ``g``."""
+        return self.apply_many(words, np.array([g]))[0].reshape(np.shape(words))
+
+    def apply_many(self, words: np.ndarray, gs: np.ndarray) -> np.ndarray:
+        """``(len(gs), len(words))`` packed images of ``words`` under the elements ``gs``: one table lookup
+        per byte for all of them at once."""
+        words = np.asarray(words, dtype=np.uint64).reshape(-1)
+        gs = np.asarray(gs, dtype=np.intp).reshape(-1)
+        tabs = self._tables
+        out = np.zeros((len(gs), len(words)), dtype=np.uint64)
+        for j in range(tabs.shape[1]):
+            byte = ((words >> np.uint64(8 * j)) & np.uint64(255)).astype(np.intp)
+            out |= tabs[gs, j][:, byte]
         return out
+
+    def _element_blocks(self, count: int, start: int = 0):
+        """Consecutive index blocks of the elements ``start..order-1``, each with at most about
+        ``IMAGE_BLOCK_CELLS / count`` elements (the image arrays stay small)."""
+        step = max(1, IMAGE_BLOCK_CELLS // max(1, count))
+        for lo in range(start, self.order, step):
+            yield np.arange(lo, min(lo + step, self.order))
 
     def images(self, words: np.ndarray) -> np.ndarray:
         """``(len(words), order)`` packed images of every word under every element (with repeats)."""
         words = np.asarray(words, dtype=np.uint64).reshape(-1)
         out = np.empty((len(words), self.order), dtype=np.uint64)
-        for g in range(self.order):
-            out[:, g] = self.apply(words, g)
+        for gs in self._element_blocks(len(words)):
+            out[:, gs[0] : gs[-1] + 1] = self.apply_many(words, gs).T
         return out
 
     def orbit(self, word: int) -> np.ndarray:
@@ -186,8 +204,8 @@ class PermutationGroup:
         """Smallest packed image of each word: the label of its orbit."""
         words = np.asarray(words, dtype=np.uint64).reshape(-1)
         out = words.copy()
-        for g in range(1, self.order):
-            np.minimum(out, self.apply(words, g), out=out)
+        for gs in self._element_blocks(len(words), start=1):
+            np.minimum(out, self.apply_many(words, gs).min(axis=0), out=out)
         return out
 
     def __repr__(self) -> str:
@@ -354,13 +372,13 @@ def orbit_representatives(
     ok = np.ones(len(words), dtype=bool)
     stab = np.ones(len(words), dtype=np.int64)
     canon = words.copy()
-    for g in range(1, group.order):
-        img = group.apply(words, g)
-        ov = np.bitwise_count(img & words)
+    for gs in group._element_blocks(len(words), start=1):
+        img = group.apply_many(words, gs)  # len(gs) x len(words)
+        ov = np.bitwise_count(img & words[None, :])
         same = ov == w
-        stab += same
-        ok &= same | (ov <= t)
-        np.minimum(canon, img, out=canon)
+        stab += same.sum(axis=0)
+        ok &= (same | (ov <= t)).all(axis=0)
+        np.minimum(canon, img.min(axis=0), out=canon)
     reps, first = np.unique(canon[ok], return_index=True)
     return reps, group.order // stab[ok][first]
 
@@ -681,10 +699,23 @@ def _reachable_sum(counts: dict[int, int], target: int) -> bool:
 
 # -- packing search for large cases ---------------------------------------------------------------------------
 def _compatible_with(reps: np.ndarray, words: np.ndarray, t: int) -> np.ndarray:
-    """Mask of ``reps`` meeting every word of ``words`` in at most ``t`` points."""
-    ok = np.ones(len(reps), dtype=bool)
-    for u in np.asarray(words, dtype=np.uint64):
-        ok &= np.bitwise_count(reps & u) <= t
+    """Mask of ``reps`` meeting every word of ``words`` in at most ``t`` points.
+
+    Exact, in blocks of ``words``: after each block only the reps still compatible are tested further (most
+    fail within the first words)."""
+    reps = np.asarray(reps, dtype=np.uint64).reshape(-1)
+    words = np.asarray(words, dtype=np.uint64).reshape(-1)
+    alive = np.arange(len(reps))
+    sub = reps
+    lo = 0
+    while lo < len(words) and len(alive):
+        step = max(1, IMAGE_BLOCK_CELLS // max(1, len(alive)))
+        block = words[lo : lo + step]
+        keep = (np.bitwise_count(sub[:, None] & block[None, :]) <= t).all(axis=1)
+        alive, sub = alive[keep], sub[keep]
+        lo += step
+    ok = np.zeros(len(reps), dtype=bool)
+    ok[alive] = True
     return ok
 
 

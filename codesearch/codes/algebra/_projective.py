@@ -29,6 +29,7 @@ import numpy as np
 from ._inversive import _field, _prime_power
 from ._orbits import (
     PermutationGroup,
+    _compatible_with,
     _random_words,
     group_from_generators,
     orbit_graph,
@@ -177,10 +178,8 @@ def _max_weight_clique(sizes: np.ndarray, compatible: np.ndarray, nodes: int) ->
 
 
 def _fits(words: np.ndarray, kept: np.ndarray, t: int) -> np.ndarray:
-    ok = np.ones(len(words), dtype=bool)
-    for i in range(0, len(kept), 256):
-        ok &= (np.bitwise_count(words[:, None] & kept[None, i : i + 256]) <= t).all(axis=1)
-    return ok
+    """Mask of ``words`` meeting every word of ``kept`` in at most ``t`` points."""
+    return _compatible_with(words, kept, t)
 
 
 @dataclass(frozen=True, eq=False)

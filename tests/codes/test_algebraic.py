@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codesearch.codes import GenerateRequest, GenerationError, pairs_at_min_distance
+from codesearch.codes import ConstantWeightCode, GenerateRequest, GenerationError, pairs_at_min_distance
 from codesearch.codes.generators import _algebraic as alg
 from codesearch.codes.generators._base import _REGISTRY
 
@@ -213,6 +213,16 @@ def test_completions_end_at_the_first_seed_far_below_k(monkeypatch):
     scans.clear()
     assert completion_pools(23, 7, 6, 2000, pools, 60.0) == []
     assert len(scans) == 1 and scans[0] < _algebraic.COMPLETION_GIVE_UP * 2000
+
+
+def test_a_completion_below_k_does_not_end_the_search_while_a_later_seed_can_reach_k():
+    from codesearch.codes.generators._algebraic import candidate_pools, completion_pools
+
+    # (160, 19, 6), frontier grid index 93: the first 84-word seed completes to 96 words, the second to 164;
+    # giving up after the first (COMPLETION_GIVE_UP = 0.75 at commit 15fe0ad) left auto at d = 4
+    pools = completion_pools(19, 6, 6, 160, candidate_pools(19, 6, 6), 60.0)
+    assert pools and max(p.size for p in pools) >= 160
+    assert all(ConstantWeightCode(p.words).d >= 6 for p in pools)
 
 
 def test_algebraic_reaches_d6_at_681_23_7_through_a_completion():

@@ -742,9 +742,11 @@ COMPLETION_SEEDS = 4
 #: smallest distance at which :func:`completion_pools` runs (at d <= 4 lexicodes and annealing do as well)
 COMPLETION_MIN_DISTANCE = 6
 #: a completion with fewer than this share of K words ends :func:`completion_pools` at that distance: the
-#: completions of the largest pools differ little in size (691/704/670/673 words at N = 28, w = 9, d = 8;
-#: 100/99/105/100 at d = 10), so the smaller seeds would not reach K either and each costs a full lexicode scan
-COMPLETION_GIVE_UP = 0.75
+#: completions of the largest pools are of one size class (691/704/670/673 words at N = 28, w = 9, d = 8;
+#: 100/99/105/100 at d = 10), so the smaller seeds would not reach K either and each costs a full lexicode
+#: scan. Not closer to 1: at N = 19, w = 6, d = 6 the two 84-word seeds complete to 96 and 164 words, and
+#: K = 160 needs the second
+COMPLETION_GIVE_UP = 0.5
 
 
 def _greedy_union(kept: np.ndarray, candidates: np.ndarray, lam: int) -> np.ndarray:

@@ -177,11 +177,6 @@ def _max_weight_clique(sizes: np.ndarray, compatible: np.ndarray, nodes: int) ->
     return best
 
 
-def _fits(words: np.ndarray, kept: np.ndarray, t: int) -> np.ndarray:
-    """Mask of ``words`` meeting every word of ``kept`` in at most ``t`` points."""
-    return _compatible_with(words, kept, t)
-
-
 @dataclass(frozen=True, eq=False)
 class ProjectiveOrbitCode:
     """The result of :func:`projective_orbit_code`: packed ``words`` (the orbits first, then the completion),
@@ -221,11 +216,11 @@ def projective_orbit_code(q: int, w: int, d: int, *, seed: int = 0) -> Projectiv
     added: list[np.ndarray] = []
     for _ in range(COMPLETION_ROUNDS):
         sample = _random_words(n, w, COMPLETION_SAMPLES, rng)
-        for x in sample[_fits(sample, kept, t)]:
-            if not _fits(np.array([x], dtype=np.uint64), kept, t)[0]:
+        for x in sample[_compatible_with(sample, kept, t)]:
+            if not _compatible_with(np.array([x], dtype=np.uint64), kept, t)[0]:
                 continue
             images = group.orbit(int(x))
-            images = images[_fits(images, kept, t)]
+            images = images[_compatible_with(images, kept, t)]
             for y in images[rng.permutation(len(images))]:
                 if (np.bitwise_count(kept & y) <= t).all():
                     kept = np.append(kept, y)
